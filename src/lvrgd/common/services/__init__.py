@@ -1,0 +1,55 @@
+"""lvrgd.common.services: a typed key-value port for single-table DynamoDB.
+
+The DynamoDB names are imported on first use, so that a program using only the
+in-memory store never pays for importing boto3.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .kvstore import (
+    InvalidItemError,
+    InvalidQueryError,
+    ItemAlreadyExistsError,
+    ItemNotFoundError,
+    KeyValueItem,
+    KeyValueStore,
+    KeyValueStoreError,
+    StoreClosedError,
+)
+from .logging import LoggingService
+from .memory import InMemoryKeyValueStore
+
+if TYPE_CHECKING:
+    from .dynamodb import DynamoDBBaseModel, DynamoDBConfig, DynamoDBService, create_table
+
+_IMPORTED_ON_FIRST_USE = frozenset(
+    {"DynamoDBBaseModel", "DynamoDBConfig", "DynamoDBService", "create_table"}
+)
+
+__all__ = [
+    "DynamoDBBaseModel",
+    "DynamoDBConfig",
+    "DynamoDBService",
+    "InMemoryKeyValueStore",
+    "InvalidItemError",
+    "InvalidQueryError",
+    "ItemAlreadyExistsError",
+    "ItemNotFoundError",
+    "KeyValueItem",
+    "KeyValueStore",
+    "KeyValueStoreError",
+    "LoggingService",
+    "StoreClosedError",
+    "create_table",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a DynamoDB name the first time it is asked for."""
+    if name in _IMPORTED_ON_FIRST_USE:
+        return getattr(importlib.import_module(f"{__name__}.dynamodb"), name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -1,0 +1,143 @@
+"""Requests for DynamoDB's low-level API, built from values: no client, no I/O.
+
+Every attribute name goes through an ``#placeholder``, so reserved words and names
+holding ``.``, ``#`` or ``:`` are plain names, never expression syntax.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lvrgd.common.services.kvstore._attributes import encode_key
+from lvrgd.common.services.kvstore._conditions import (
+    BeginsWith,
+    Between,
+    Equals,
+    GreaterOrEqual,
+    GreaterThan,
+    LessOrEqual,
+    LessThan,
+    SortKeyCondition,
+)
+
+if TYPE_CHECKING:
+    from lvrgd.common.services.kvstore._limits import Item
+
+Request = dict[str, Any]
+
+_KEY_NAMES = {"#pk": "pk", "#sk": "sk"}
+_COMPARISONS: dict[type, str] = {
+    Equals: "=",
+    LessThan: "<",
+    LessOrEqual: "<=",
+    GreaterThan: ">",
+    GreaterOrEqual: ">=",
+}
+
+
+def put_request(table: str, item: Item) -> Request:
+    """PutItem that writes `item` only if its key is free."""
+    return {
+        "TableName": table,
+        "Item": item,
+        "ConditionExpression": "attribute_not_exists(#pk)",
+        "ExpressionAttributeNames": {"#pk": "pk"},
+    }
+
+
+def update_request(table: str, pk: str, sk: str, to_set: Item, to_remove: list[str]) -> Request:
+    """UpdateItem that sets and removes attributes of an existing item only."""
+    names = {"#pk": "pk"}
+    values: Item = {}
+    assignments = []
+    for index, (name, value) in enumerate(to_set.items()):
+        names[f"#s{index}"] = name
+        values[f":s{index}"] = value
+        assignments.append(f"#s{index} = :s{index}")
+    removals = []
+    for index, name in enumerate(to_remove):
+        names[f"#r{index}"] = name
+        removals.append(f"#r{index}")
+    request: Request = {
+        "TableName": table,
+        "Key": encode_key(pk, sk),
+        "ConditionExpression": "attribute_exists(#pk)",
+        "ExpressionAttributeNames": names,
+    }
+    clauses = []
+    if assignments:
+        clauses.append("SET " + ", ".join(assignments))
+        request["ExpressionAttributeValues"] = values
+    if removals:
+        clauses.append("REMOVE " + ", ".join(removals))
+    if clauses:
+        request["UpdateExpression"] = " ".join(clauses)
+    return request
+
+
+def delete_request(table: str, pk: str, sk: str) -> Request:
+    """DeleteItem that removes an existing item only."""
+    return {
+        "TableName": table,
+        "Key": encode_key(pk, sk),
+        "ConditionExpression": "attribute_exists(#pk)",
+        "ExpressionAttributeNames": {"#pk": "pk"},
+    }
+
+
+def get_request(table: str, pk: str, sk: str, *, consistent: bool) -> Request:
+    """GetItem of one key."""
+    return {"TableName": table, "Key": encode_key(pk, sk), "ConsistentRead": consistent}
+
+
+def query_request(  # noqa: PLR0913 - every argument is a distinct part of the request
+    table: str,
+    pk: str,
+    condition: SortKeyCondition | None,
+    *,
+    descending: bool,
+    consistent: bool,
+    limit: int | None = None,
+    start_key: Item | None = None,
+) -> Request:
+    """Query of one partition under an optional sort-key condition.
+
+    Args:
+        table: The table's name.
+        pk: The partition to read.
+        condition: The sort-key condition, if any.
+        descending: Read from the highest sort key down.
+        consistent: Strongly consistent read.
+        limit: At most this many items evaluated in this request.
+        start_key: The page's starting point, DynamoDB's LastEvaluatedKey.
+    """
+    expression, values = _key_condition(pk, condition)
+    names = dict(_KEY_NAMES) if condition is not None else {"#pk": "pk"}
+    request: Request = {
+        "TableName": table,
+        "KeyConditionExpression": expression,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": not descending,
+        "ConsistentRead": consistent,
+    }
+    if limit is not None:
+        request["Limit"] = limit
+    if start_key is not None:
+        request["ExclusiveStartKey"] = start_key
+    return request
+
+
+def _key_condition(pk: str, condition: SortKeyCondition | None) -> tuple[str, Item]:
+    expression = "#pk = :pk"
+    values: Item = {":pk": {"S": pk}}
+    if condition is None:
+        return expression, values
+    if isinstance(condition, Between):
+        values[":lo"], values[":hi"] = {"S": condition.low}, {"S": condition.high}
+        return f"{expression} AND #sk BETWEEN :lo AND :hi", values
+    if isinstance(condition, BeginsWith):
+        values[":sk"] = {"S": condition.prefix}
+        return f"{expression} AND begins_with(#sk, :sk)", values
+    values[":sk"] = {"S": condition.value}
+    return f"{expression} AND #sk {_COMPARISONS[type(condition)]} :sk", values

@@ -1,0 +1,91 @@
+"""The boto3 client a service uses, and create_table for local runs and tests."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from lvrgd.common.services.kvstore import KeyValueStoreError
+
+from ._errors import error_code
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from .dynamodb_models import DynamoDBConfig
+
+TABLE_ACTIVE_TIMEOUT_S = 60.0
+_POLL_INTERVAL_S = 0.05
+
+
+def new_client(config: DynamoDBConfig) -> DynamoDBClient:
+    """A low-level DynamoDB client built from `config` alone.
+
+    Its own boto3 session (sessions are not thread-safe), botocore's standard retry
+    mode with `max_attempts`, the timeouts and pool size, the endpoint, and the keys
+    when given, else boto3's standard credential chain.
+    """
+    secret = config.aws_secret_access_key
+    session = boto3.session.Session(
+        aws_access_key_id=config.aws_access_key_id,
+        aws_secret_access_key=None if secret is None else secret.get_secret_value(),
+        region_name=config.region,
+    )
+    botocore_config = Config(
+        connect_timeout=config.connect_timeout,
+        read_timeout=config.read_timeout,
+        retries={"max_attempts": config.max_attempts, "mode": "standard"},
+        max_pool_connections=config.max_pool_connections,
+    )
+    return session.client("dynamodb", endpoint_url=config.endpoint_url, config=botocore_config)
+
+
+def create_table(config: DynamoDBConfig) -> None:
+    """Create the pk/sk table (on-demand billing) and wait until it is ACTIVE.
+
+    For local runs, tests and examples. An existing table is left as it is.
+
+    Raises:
+        KeyValueStoreError: If the table cannot be created or is not ACTIVE within a minute.
+    """
+    client = new_client(config)
+    try:
+        _create(client, config.table_name)
+        _wait_until_active(client, config.table_name)
+    except (ClientError, BotoCoreError) as exc:
+        msg = f"create_table: table {config.table_name!r}: {exc}"
+        raise KeyValueStoreError(msg) from exc
+    finally:
+        client.close()
+
+
+def _create(client: DynamoDBClient, table: str) -> None:
+    try:
+        client.create_table(
+            TableName=table,
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    except ClientError as exc:
+        if error_code(exc) != "ResourceInUseException":
+            raise
+
+
+def _wait_until_active(client: DynamoDBClient, table: str) -> None:
+    deadline = time.monotonic() + TABLE_ACTIVE_TIMEOUT_S
+    while client.describe_table(TableName=table)["Table"].get("TableStatus") != "ACTIVE":
+        if time.monotonic() > deadline:
+            msg = f"create_table: table {table!r} is not ACTIVE after {TABLE_ACTIVE_TIMEOUT_S}s"
+            raise KeyValueStoreError(msg)
+        time.sleep(_POLL_INTERVAL_S)

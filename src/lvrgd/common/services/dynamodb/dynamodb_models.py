@@ -1,0 +1,84 @@
+"""DynamoDBConfig, and DynamoDBBaseModel (the seed's name for KeyValueItem)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from lvrgd.common.services.kvstore import KeyValueItem
+
+DynamoDBBaseModel = KeyValueItem
+"""The seed's name for the item base class: the very same class as KeyValueItem."""
+
+_TABLE_NAME = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+
+
+class DynamoDBConfig(BaseModel):
+    """Where and how DynamoDBService reaches its table.
+
+    Secrets never appear in a repr, a log line or a validation error.
+
+    Attributes:
+        table_name: 3 to 255 characters of ``[A-Za-z0-9_.-]``.
+        region: An AWS region, e.g. ``eu-west-1``.
+        endpoint_url: An http(s) URL for DynamoDB Local, dynalite, moto...; None for AWS.
+        aws_access_key_id: Given together with the secret, or neither (then boto3's
+            standard credential chain is used).
+        aws_secret_access_key: The secret key, kept as a SecretStr.
+        consistent_reads: Strongly consistent get_one and queries.
+        connect_timeout: Seconds to wait for a connection, per attempt.
+        read_timeout: Seconds to wait for an answer, per attempt.
+        max_attempts: Attempts per call, botocore's own retries included (1 = no retry).
+        max_pool_connections: Connections kept for threads sharing the service.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    table_name: str
+    region: str = "us-east-1"
+    endpoint_url: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: SecretStr | None = None
+    consistent_reads: bool = True
+    connect_timeout: Annotated[float, Field(gt=0)] = 5.0
+    read_timeout: Annotated[float, Field(gt=0)] = 10.0
+    max_attempts: Annotated[int, Field(ge=1)] = 3
+    max_pool_connections: Annotated[int, Field(ge=1)] = 10
+
+    @field_validator("table_name")
+    @classmethod
+    def _table_name_is_valid(cls, value: str) -> str:
+        if not _TABLE_NAME.fullmatch(value):
+            msg = "a table name is 3 to 255 characters of letters, digits, '_', '.' and '-'"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region_is_valid(cls, value: str) -> str:
+        if not _REGION.fullmatch(value):
+            msg = "a region looks like 'us-east-1' or 'eu-central-2'"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _endpoint_is_http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            msg = "an endpoint is an http:// or https:// URL with a host"
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _both_keys_or_neither(self) -> DynamoDBConfig:
+        if (self.aws_access_key_id is None) != (self.aws_secret_access_key is None):
+            msg = "give both aws_access_key_id and aws_secret_access_key, or neither"
+            raise ValueError(msg)
+        return self

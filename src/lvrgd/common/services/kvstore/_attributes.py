@@ -1,0 +1,280 @@
+"""The attribute-value codec: models to DynamoDB's wire form and back.
+
+Both adapters store and send exactly what this module produces, so the in-memory
+store holds what DynamoDB would hold. The rules (see the docs' type table):
+
+- str S, bool BOOL, int/float/Decimal N (normalized as DynamoDB does), bytes B,
+  list/tuple L, dict and nested models M, sets SS/NS/BS, None NULL inside containers;
+- other types (datetime, UUID, Enum, ...) take pydantic's JSON form;
+- a top-level None is no attribute; so is an empty set in a field typed ``set[...]`` or
+  ``frozenset[...]``, rebuilt from the annotation on read (DynamoDB has no empty set);
+  an empty set anywhere else is stored as an empty list, which validates back to a set.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, TypeVar, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError, to_jsonable_python
+
+from ._errors import InvalidItemError
+from ._item import KeyValueItem
+from ._limits import (
+    MAX_ITEM_BYTES,
+    MAX_NESTING_DEPTH,
+    AttributeValue,
+    Item,
+    item_size,
+    key_problem,
+    normalized_number,
+)
+
+T = TypeVar("T", bound=KeyValueItem)
+
+KEY_ATTRIBUTES = ("pk", "sk")
+_SET_ORIGINS = (set, frozenset, AbstractSet)
+
+
+class _RefusedError(ValueError):
+    """A value DynamoDB cannot hold; the caller adds the operation and key."""
+
+
+def encode_item(operation: str, item: KeyValueItem) -> Item:
+    """Encode a whole item for a create, checking every limit.
+
+    Raises:
+        InvalidItemError: If the item is not a KeyValueItem, or breaks a key limit, the size
+            limit, the nesting limit or the number rules, or holds a value with no wire form.
+    """
+    pk, sk, fields = _dumped(operation, item)
+    rebuildable = rebuildable_set_fields(type(item))
+    try:
+        encoded = {
+            name: encode_value(value)
+            for name, value in fields.items()
+            if not _stored_as_absent(name, value, rebuildable)
+        }
+    except _RefusedError as exc:
+        raise InvalidItemError(operation, pk, sk, str(exc)) from None
+    check_item_size(operation, pk, sk, encoded)
+    return encoded
+
+
+def encode_changes(operation: str, item: KeyValueItem) -> tuple[Item, list[str]]:
+    """Split an item into the attributes an update sets and the names it removes.
+
+    The key attributes are in neither: an update never changes them.
+
+    Raises:
+        InvalidItemError: As `encode_item` does, the size limit checked on what is set.
+    """
+    pk, sk, fields = _dumped(operation, item)
+    rebuildable = rebuildable_set_fields(type(item))
+    to_set: Item = {}
+    to_remove: list[str] = []
+    try:
+        for name, value in fields.items():
+            if name in KEY_ATTRIBUTES:
+                continue
+            if _stored_as_absent(name, value, rebuildable):
+                to_remove.append(name)
+            else:
+                to_set[name] = encode_value(value)
+    except _RefusedError as exc:
+        raise InvalidItemError(operation, pk, sk, str(exc)) from None
+    check_item_size(operation, pk, sk, {**encode_key(pk, sk), **to_set})
+    return to_set, to_remove
+
+
+def encode_key(pk: str, sk: str) -> Item:
+    """The wire form of a key."""
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def check_item_size(operation: str, pk: str, sk: str, item: Item) -> None:
+    """Refuse an item above DynamoDB's 400 KB.
+
+    Raises:
+        InvalidItemError: If the item costs more than 409,600 bytes.
+    """
+    size = item_size(item)
+    if size > MAX_ITEM_BYTES:
+        reason = f"the item is {size} bytes; the limit is {MAX_ITEM_BYTES}"
+        raise InvalidItemError(operation, pk, sk, reason)
+
+
+def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
+    """Build `model_class` from a stored item.
+
+    Raises:
+        InvalidItemError: If the stored item does not validate as `model_class` (the message
+            names the fields and the errors, never the stored values).
+    """
+    fields = {name: decode_value(value) for name, value in item.items()}
+    for name in rebuildable_set_fields(model_class):
+        fields.setdefault(name, set())
+    try:
+        return model_class.model_validate(fields)
+    except ValidationError as exc:
+        pk, sk = fields.get("pk"), fields.get("sk")
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['type']}" for error in exc.errors()
+        )
+        reason = f"the stored item is not a valid {model_class.__name__} ({problems})"
+        raise InvalidItemError(operation, str(pk), str(sk), reason) from None
+
+
+def encode_value(value: Any, depth: int = 2) -> AttributeValue:  # noqa: C901, PLR0911
+    """The wire form of one value; `depth` is the nesting level it sits at.
+
+    Raises:
+        _RefusedError: If DynamoDB cannot hold the value.
+    """
+    if isinstance(value, str):
+        return {"S": _checked_text(value)}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | float | Decimal):
+        return {"N": _number(value)}
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"B": bytes(value)}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, Mapping | list | tuple | AbstractSet) and depth > MAX_NESTING_DEPTH:
+        msg = f"it nests deeper than DynamoDB's {MAX_NESTING_DEPTH} levels"
+        raise _RefusedError(msg)
+    if isinstance(value, Mapping):
+        return {"M": {_map_key(k): encode_value(v, depth + 1) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [encode_value(element, depth + 1) for element in value]}
+    if isinstance(value, AbstractSet):
+        return _encode_set(value)
+    if isinstance(value, BaseModel):
+        return encode_value(value.model_dump(mode="python", by_alias=True), depth)
+    return encode_value(_json_form(value), depth)
+
+
+def decode_value(value: AttributeValue) -> Any:  # noqa: PLR0911 - one branch per wire type
+    """The Python value of one wire value (numbers as int or Decimal)."""
+    ((kind, body),) = value.items()
+    if kind in ("S", "BOOL"):
+        return body
+    if kind == "N":
+        return decode_number(body)
+    if kind == "M":
+        return {key: decode_value(element) for key, element in body.items()}
+    if kind == "L":
+        return [decode_value(element) for element in body]
+    if kind == "B":
+        return bytes(body)
+    if kind == "NULL":
+        return None
+    if kind == "SS":
+        return set(body)
+    if kind == "NS":
+        return {decode_number(number) for number in body}
+    return {bytes(element) for element in body}
+
+
+def decode_number(text: str) -> int | Decimal:
+    """An integral number as int, any other as an exact Decimal."""
+    if "." not in text and "e" not in text and "E" not in text:
+        return int(text)
+    number = Decimal(text)
+    if number == number.to_integral_value():
+        return int(number)
+    return number
+
+
+@lru_cache(maxsize=1024)
+def rebuildable_set_fields(model_class: type[BaseModel]) -> frozenset[str]:
+    """Attribute names whose annotation is a plain set, so an empty one is stored as absent."""
+    names = set()
+    for name, field in model_class.model_fields.items():
+        annotation = field.annotation
+        if (get_origin(annotation) or annotation) in _SET_ORIGINS:
+            names.add(field.alias or name)
+    return frozenset(names)
+
+
+def _dumped(operation: str, item: object) -> tuple[str, str, dict[str, Any]]:
+    if not isinstance(item, KeyValueItem):
+        reason = f"expected a KeyValueItem, got {type(item).__name__}"
+        raise InvalidItemError(operation, "?", "?", reason)
+    pk, sk = item.pk, item.sk
+    problem = key_problem(pk, sk)
+    if problem is not None:
+        raise InvalidItemError(operation, str(pk), str(sk), problem)
+    try:
+        fields = item.model_dump(mode="python", by_alias=True)
+    except PydanticSerializationError as exc:
+        reason = f"a field cannot be serialized ({exc})"
+        raise InvalidItemError(operation, pk, sk, reason) from None
+    for name in fields:
+        if not name:
+            raise InvalidItemError(operation, pk, sk, "an attribute name is empty")
+    return pk, sk, fields
+
+
+def _stored_as_absent(name: str, value: object, rebuildable: frozenset[str]) -> bool:
+    return value is None or (name in rebuildable and isinstance(value, AbstractSet) and not value)
+
+
+def _checked_text(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        msg = "a string is not valid Unicode (it holds a lone surrogate)"
+        raise _RefusedError(msg) from None
+    return value
+
+
+def _number(value: float | Decimal) -> str:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            msg = f"{value} is not a finite number"
+            raise _RefusedError(msg)
+        value = Decimal(repr(value))
+    elif isinstance(value, int):
+        value = Decimal(value)
+    try:
+        return normalized_number(value)
+    except ValueError as exc:
+        raise _RefusedError(str(exc)) from None
+
+
+def _map_key(key: object) -> str:
+    if isinstance(key, str):
+        return _checked_text(key)
+    form = _json_form(key)
+    return _checked_text(form if isinstance(form, str) else str(form))
+
+
+def _encode_set(values: AbstractSet[Any]) -> AttributeValue:
+    if not values:
+        return {"L": []}
+    elements = list(values)
+    if not all(isinstance(v, str | bytes | int | float | Decimal) for v in elements):
+        elements = [_json_form(v) for v in elements]
+    if all(isinstance(v, str) for v in elements):
+        return {"SS": sorted({_checked_text(v) for v in elements})}
+    if all(isinstance(v, bytes) for v in elements):
+        return {"BS": sorted(set(elements))}
+    if all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in elements):
+        return {"NS": sorted({_number(v) for v in elements})}
+    msg = "a set must hold only strings, only numbers or only bytes"
+    raise _RefusedError(msg)
+
+
+def _json_form(value: object) -> Any:
+    try:
+        return to_jsonable_python(value)
+    except PydanticSerializationError:
+        msg = f"a {type(value).__name__} value has no DynamoDB form"
+        raise _RefusedError(msg) from None

@@ -1,0 +1,19 @@
+"""The base model of every stored item."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class KeyValueItem(BaseModel):
+    """An item of a single-table design: a partition key, a sort key, and your fields.
+
+    Subclass it and add fields; every field type in the docs round-trips exactly.
+
+    Attributes:
+        pk: The partition key (1 to 2048 bytes of UTF-8).
+        sk: The sort key (1 to 1024 bytes of UTF-8).
+    """
+
+    pk: str
+    sk: str

@@ -1,0 +1,109 @@
+"""The port: the one interface business logic depends on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+
+from ._item import KeyValueItem
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from typing_extensions import Self
+
+T = TypeVar("T", bound=KeyValueItem)
+
+
+@runtime_checkable
+class KeyValueStore(Protocol):
+    """A single-table key-value store with DynamoDB's semantics.
+
+    Every adapter behaves identically: the contract suite in ``contracts/`` is the
+    specification. Stores are context managers; leaving the block closes them.
+    """
+
+    def __enter__(self) -> Self:
+        """Use the store in a ``with`` block; leaving it closes the store."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the store."""
+        ...
+
+    def create(self, item: KeyValueItem) -> None:
+        """Write a new item; nothing is overwritten.
+
+        Raises:
+            ItemAlreadyExistsError: If an item exists at (item.pk, item.sk).
+            InvalidItemError: If the item breaks a limit or holds a value with no wire form.
+        """
+        ...
+
+    def update(self, item: KeyValueItem) -> None:
+        """Give the stored item every field of `item`; nothing is created.
+
+        Non-None fields are set, None fields removed; stored attributes that are not
+        fields of ``type(item)`` stay as they are.
+
+        Raises:
+            ItemNotFoundError: If no item exists at (item.pk, item.sk).
+            InvalidItemError: If the item breaks a limit or holds a value with no wire form.
+        """
+        ...
+
+    def delete(self, pk: str, sk: str) -> None:
+        """Remove the item at (pk, sk).
+
+        Raises:
+            ItemNotFoundError: If no item exists there.
+            InvalidItemError: If the key breaks the key limits.
+        """
+        ...
+
+    def get_one(self, pk: str, sk: str, model_class: type[T]) -> T | None:
+        """The item at (pk, sk) as `model_class`, or None; reads are strongly consistent.
+
+        Raises:
+            InvalidQueryError: If the key breaks the key limits.
+            InvalidItemError: If the stored item does not validate as `model_class`.
+        """
+        ...
+
+    def query_by_pk(  # noqa: PLR0913 - the sort-key conditions are keywords by design
+        self,
+        pk: str,
+        model_class: type[T],
+        *,
+        equals: str | None = None,
+        begins_with: str | None = None,
+        between: tuple[str, str] | None = None,
+        lt: str | None = None,
+        lte: str | None = None,
+        gt: str | None = None,
+        gte: str | None = None,
+        limit: int | None = None,
+        descending: bool = False,
+    ) -> list[T]:
+        """The partition's items in sort-key order, every page followed, up to `limit`.
+
+        Sort keys order by their UTF-8 bytes; `between` includes both bounds.
+
+        Raises:
+            InvalidQueryError: If more than one sort-key condition is given, `limit` < 1,
+                `between`'s low bound is above its high bound, or a key breaks the limits.
+            InvalidItemError: If a stored item does not validate as `model_class`.
+        """
+        ...
+
+    def ping(self) -> bool:
+        """True when the store is usable; False (with a warning logged) otherwise. Never raises."""
+        ...
+
+    def close(self) -> None:
+        """Release connections; idempotent. Later operations raise StoreClosedError."""
+        ...

@@ -1,0 +1,5 @@
+"""LoggingService: the structured logger every store takes."""
+
+from ._service import LoggingService
+
+__all__ = ["LoggingService"]
