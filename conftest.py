@@ -1,10 +1,11 @@
 """Backend selection and the ``store`` fixture every contract case takes.
 
 Backends come from ``--backend NAME`` (repeatable, or comma-separated), else from
-the ``KVSTORE_BACKENDS`` environment variable, else every backend. A backend that
-cannot start fails the run when it is required (``--require-backends`` or
-``KVSTORE_REQUIRED``: a comma-separated list or ``all``; by default ``all`` under
-CI, where ``CI`` is set, and ``memory`` elsewhere) and skips, saying why, when not.
+the ``KVSTORE_BACKENDS`` environment variable, else every backend but ``endpoint``
+(which needs the user's endpoint). A backend that cannot start fails the run when it
+is required (``--require-backends`` or ``KVSTORE_REQUIRED``: a comma-separated list,
+or ``all`` for every chosen backend; by default ``all`` under CI, where ``CI`` is set,
+and ``memory`` elsewhere) and skips, saying why, when not.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from adapters import BACKENDS, Feature, Harness, harness_for
+from adapters import BACKENDS, ONLY_BY_NAME, Feature, Harness, harness_for
 from adapters._process import EngineUnavailableError
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--backend",
         action="append",
         default=[],
-        help=f"backend(s) to run the contract suite on: {', '.join(BACKENDS)} (default: all)",
+        help=f"backend(s) to run the contract suite on: {', '.join(BACKENDS)}",
     )
     group.addoption(
         "--require-backends",
@@ -60,14 +61,14 @@ def _chosen(config: pytest.Config) -> list[str]:
     names = [n for option in config.getoption("--backend") for n in option.split(",") if n]
     if not names:
         names = [n for n in os.environ.get("KVSTORE_BACKENDS", "").split(",") if n]
-    return names or list(BACKENDS)
+    return names or [name for name in BACKENDS if name not in ONLY_BY_NAME]
 
 
 def _required(config: pytest.Config) -> set[str]:
     option = config.getoption("--require-backends")
     default = "all" if os.environ.get("CI") else "memory"
     value = option or os.environ.get("KVSTORE_REQUIRED") or default
-    return set(BACKENDS) if value == "all" else set(value.split(","))
+    return set(_chosen(config)) if value == "all" else set(value.split(","))
 
 
 class _Harnesses:

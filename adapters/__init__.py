@@ -12,8 +12,16 @@ from ._harness import Feature, Harness
 
 BACKENDS: dict[str, str] = {
     "memory": "adapters.memory:MemoryHarness",
+    "moto": "adapters.moto:MotoHarness",
+    "dynalite": "adapters.dynalite:DynaliteHarness",
+    "ministack": "adapters.ministack:MinistackHarness",
+    "dynamodb-local": "adapters.dynamodb_local:DynamoDBLocalHarness",
+    "endpoint": "adapters.endpoint:EndpointHarness",
 }
 """Backend name to the harness class that brings it up, as ``module:Class``."""
+
+ONLY_BY_NAME = frozenset({"endpoint"})
+"""Backends that run only when named: they need the user's endpoint and credentials."""
 
 
 def harness_for(name: str) -> Harness:
@@ -27,4 +35,4 @@ def harness_for(name: str) -> Harness:
     return harness
 
 
-__all__ = ["BACKENDS", "Feature", "Harness", "harness_for"]
+__all__ = ["BACKENDS", "ONLY_BY_NAME", "Feature", "Harness", "harness_for"]

@@ -3,7 +3,7 @@
 Sizes follow DynamoDB's documented rules
 (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
 an attribute costs the UTF-8 bytes of its name plus its value; strings cost their UTF-8
-bytes, binaries their raw bytes, numbers one byte per two significant digits plus one,
+bytes, binaries their raw bytes, numbers one byte per base-100 digit pair plus one,
 booleans and nulls one byte, sets the sum of their elements, and lists and maps three bytes
 plus, per element, one byte and the element (a map element also its key).
 """
@@ -106,9 +106,28 @@ def _plain(sign: int, significant: str, exponent: int) -> str:
 
 
 def number_size(text: str) -> int:
-    """Bytes a normalized number costs: one per two significant digits, plus one."""
-    digits = text.lstrip("-").replace(".", "").strip("0")
-    return (len(digits) + 1) // 2 + SCALAR_FLAG_BYTES
+    """Bytes a normalized number costs.
+
+    DynamoDB stores a number as base-100 digit pairs aligned on the decimal point
+    (leading and trailing zero pairs dropped), plus one byte, plus one when negative;
+    zero costs one byte. The docs' "one byte per two significant digits, plus one"
+    is this rule for numbers whose digits happen to align.
+    """
+    negative = text.startswith("-")
+    whole, _, fraction = text.lstrip("-").partition(".")
+    whole = whole.lstrip("0")
+    fraction = fraction.rstrip("0")
+    if not whole and not fraction:
+        return SCALAR_FLAG_BYTES
+    digits = whole.zfill(len(whole) + len(whole) % 2) + fraction.ljust(
+        len(fraction) + len(fraction) % 2, "0"
+    )
+    pairs = [digits[i : i + 2] for i in range(0, len(digits), 2)]
+    while pairs and pairs[0] == "00":
+        pairs.pop(0)
+    while pairs and pairs[-1] == "00":
+        pairs.pop()
+    return SCALAR_FLAG_BYTES + len(pairs) + (1 if negative else 0)
 
 
 def item_size(item: Item) -> int:

@@ -1,0 +1,39 @@
+"""The dynamodb-local backend: a DynamoDB engine in a container, through testcontainers.
+
+The image is Amazon's ``amazon/dynamodb-local`` unless ``KVSTORE_DYNAMODB_LOCAL_IMAGE``
+names another; CI, with no registry in reach, names an image it builds from dynalite
+(``.ci/docker.sh image``). Without a reachable Docker engine the backend cannot start:
+it skips, saying so, unless it is required.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from ._dynamodb import EngineHarness
+from ._harness import Feature
+
+if TYPE_CHECKING:
+    from ._container import RunningContainer
+
+IMAGE_ENV = "KVSTORE_DYNAMODB_LOCAL_IMAGE"
+DEFAULT_IMAGE = "amazon/dynamodb-local"
+_DYNALITE_IMAGE_LACKS = "the image runs dynalite, which implements no TransactWriteItems"
+
+
+def _start_container() -> RunningContainer:
+    # testcontainers (and the docker SDK) are imported only when this backend runs.
+    from ._container import start_dynamodb_container  # noqa: PLC0415
+
+    return start_dynamodb_container()
+
+
+class DynamoDBLocalHarness(EngineHarness):
+    """DynamoDBService on the containerised engine, started and removed by the suite."""
+
+    def __init__(self) -> None:
+        """Describe the backend from the chosen image; nothing starts yet."""
+        image = os.environ.get(IMAGE_ENV) or DEFAULT_IMAGE
+        lacks = {} if "dynamodb-local" in image else {Feature.TRANSACTIONS: _DYNALITE_IMAGE_LACKS}
+        super().__init__("dynamodb-local", _start_container, lacks)

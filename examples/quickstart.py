@@ -1,0 +1,124 @@
+"""Quickstart: customers and their orders in one table.
+
+Runs on the in-memory store by default:
+
+    uv run python examples/quickstart.py
+
+and on DynamoDB (DynamoDB Local, dynalite, moto, or AWS) when given an endpoint and a
+table, which it creates if it is missing:
+
+    uv run python examples/quickstart.py --endpoint http://localhost:8000 --table shop
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from loguru import logger
+
+from lvrgd.common.services import (
+    DynamoDBConfig,
+    DynamoDBService,
+    InMemoryKeyValueStore,
+    ItemAlreadyExistsError,
+    KeyValueItem,
+    KeyValueStore,
+    LoggingService,
+    create_table,
+)
+
+
+class Status(Enum):
+    """Where an order is in its life."""
+
+    PLACED = "placed"
+    SHIPPED = "shipped"
+
+
+class Customer(KeyValueItem):
+    """A customer: pk ``customer#<id>``, sk ``profile``."""
+
+    name: str
+    email: str
+    tags: set[str] = set()
+
+
+class Order(KeyValueItem):
+    """An order: pk ``customer#<id>``, sk ``order#<date>#<number>``."""
+
+    total: Decimal
+    status: Status = Status.PLACED
+    placed_on: date
+    note: str | None = None
+
+
+def run(store: KeyValueStore) -> None:
+    """Write, update and query a small shop, printing what happens."""
+    ada = "customer#ada"
+    store.create(Customer(pk=ada, sk="profile", name="Ada", email="ada@example.com"))
+    for number, (day, total) in enumerate(
+        [(date(2026, 1, 5), "19.90"), (date(2026, 2, 11), "5.00"), (date(2026, 3, 2), "42.10")],
+        start=1,
+    ):
+        sk = f"order#{day.isoformat()}#{number}"
+        store.create(Order(pk=ada, sk=sk, total=Decimal(total), placed_on=day, note="gift wrap"))
+    print("created 1 customer and 3 orders")
+
+    shipped = Order(
+        pk=ada, sk="order#2026-02-11#2", total=Decimal("5.00"), placed_on=date(2026, 2, 11),
+        status=Status.SHIPPED, note=None,
+    )  # fmt: skip
+    store.update(shipped)  # status set, note (None) removed
+    print("updated:", store.get_one(ada, shipped.sk, Order))
+
+    orders = store.query_by_pk(ada, Order, begins_with="order#")
+    print(f"all orders by date: {[o.sk for o in orders]}")
+    spring = store.query_by_pk(ada, Order, between=("order#2026-02", "order#2026-03-31"))
+    print(f"orders from February to March: {[(o.sk, str(o.total)) for o in spring]}")
+    latest = store.query_by_pk(ada, Order, begins_with="order#", descending=True, limit=1)
+    print(f"latest order: {latest[0].sk} ({latest[0].status.value})")
+
+    try:
+        store.create(Customer(pk=ada, sk="profile", name="Someone else", email="x@example.com"))
+    except ItemAlreadyExistsError as error:
+        print(f"refused as expected: {error} (pk={error.pk!r}, sk={error.sk!r})")
+
+    print("profile:", store.get_one(ada, "profile", Customer))
+    print("missing:", store.get_one(ada, "order#1999-01-01#0", Order))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the quickstart on the store the arguments name."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", help="DynamoDB endpoint URL; omit for the in-memory store")
+    parser.add_argument("--table", default="lvrgd-quickstart", help="DynamoDB table name")
+    parser.add_argument("--region", default="us-east-1", help="AWS region")
+    args = parser.parse_args(argv)
+
+    # The application owns loguru's sinks: here, warnings and errors with their context.
+    logger.remove()
+    logger.add(sys.stdout, level="WARNING", format="  log: {level} {message} {extra}")
+    log = LoggingService("quickstart")
+
+    if args.endpoint is None:
+        print("store: in memory")
+        with InMemoryKeyValueStore(log) as store:
+            run(store)
+        return 0
+    config = DynamoDBConfig(table_name=args.table, region=args.region, endpoint_url=args.endpoint)
+    create_table(config)
+    print(f"store: DynamoDB table {args.table!r} at {args.endpoint}")
+    with DynamoDBService(log, config) as service:
+        if not service.ping():
+            print("the table is not reachable", file=sys.stderr)
+            return 1
+        run(service)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
