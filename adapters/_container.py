@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from docker.errors import DockerException  # type: ignore[import-untyped]
+from docker.errors import DockerException
 from testcontainers.core.config import ConnectionMode, testcontainers_config
 from testcontainers.core.container import DockerContainer
 from testcontainers.core.wait_strategies import HttpWaitStrategy

@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import Enum
 
 from loguru import logger
+from pydantic import Field
 
 from lvrgd.common.services import (
     DynamoDBConfig,
@@ -44,7 +45,7 @@ class Customer(KeyValueItem):
 
     name: str
     email: str
-    tags: set[str] = set()
+    tags: set[str] = Field(default_factory=set)
 
 
 class Order(KeyValueItem):
