@@ -19,6 +19,15 @@ class Feature(enum.Enum):
     """
 
     TRANSACTIONS = "transactions"
+    """TransactWriteItems."""
+    FULL_SIZE_ITEMS = "full_size_items"
+    """Items of up to 409,600 bytes, counted by DynamoDB's rules."""
+    UPDATE_SIZE_CHECK = "update_size_check"
+    """An update that would leave an item above 400 KB is refused."""
+    LARGE_UPDATES = "large_updates"
+    """An update that leaves an item at exactly 400 KB is accepted."""
+    UTF8_KEY_CONDITIONS = "utf8_key_conditions"
+    """Sort-key conditions compare UTF-8 bytes (not UTF-16 code units)."""
 
 
 class Harness(Protocol):

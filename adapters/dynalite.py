@@ -6,7 +6,15 @@ from ._dynamodb import EngineHarness
 from ._engines import start_dynalite
 from ._harness import Feature
 
-NO_TRANSACTIONS = "dynalite implements no TransactWriteItems"
+DYNALITE_LACKS = {
+    Feature.TRANSACTIONS: "dynalite implements no TransactWriteItems",
+    Feature.UPDATE_SIZE_CHECK: (
+        "dynalite does not check the size of the item an update leaves (docs/fidelity.md)"
+    ),
+    Feature.UTF8_KEY_CONDITIONS: (
+        "dynalite compares sort-key condition bounds as UTF-16 code units (docs/fidelity.md)"
+    ),
+}
 
 
 class DynaliteHarness(EngineHarness):
@@ -14,4 +22,4 @@ class DynaliteHarness(EngineHarness):
 
     def __init__(self) -> None:
         """Describe the backend; nothing starts yet."""
-        super().__init__("dynalite", start_dynalite, {Feature.TRANSACTIONS: NO_TRANSACTIONS})
+        super().__init__("dynalite", start_dynalite, DYNALITE_LACKS)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from ._dynamodb import EngineHarness
 from ._engines import start_moto
+from ._harness import Feature
+
+MOTO_LACKS = {
+    Feature.FULL_SIZE_ITEMS: "moto caps items at 405,000 bytes by its own count (docs/fidelity.md)",
+}
 
 
 class MotoHarness(EngineHarness):
@@ -11,4 +16,4 @@ class MotoHarness(EngineHarness):
 
     def __init__(self) -> None:
         """Describe the backend; nothing starts yet."""
-        super().__init__("moto", start_moto)
+        super().__init__("moto", start_moto, MOTO_LACKS)

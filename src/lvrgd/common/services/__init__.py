@@ -17,7 +17,12 @@ from .kvstore import (
     KeyValueItem,
     KeyValueStore,
     KeyValueStoreError,
+    Page,
     StoreClosedError,
+    Transaction,
+    TransactionCanceledError,
+    VersionConflictError,
+    VersionedItem,
 )
 from .logging import LoggingService
 from .memory import InMemoryKeyValueStore
@@ -42,7 +47,12 @@ __all__ = [
     "KeyValueStore",
     "KeyValueStoreError",
     "LoggingService",
+    "Page",
     "StoreClosedError",
+    "Transaction",
+    "TransactionCanceledError",
+    "VersionConflictError",
+    "VersionedItem",
     "create_table",
 ]
 

@@ -12,7 +12,7 @@ from lvrgd.common.services.kvstore._errors import (
     KeyValueStoreError,
 )
 
-WRITES = frozenset({"create", "update", "delete"})
+WRITES = frozenset({"create", "update", "delete", "put_many", "transaction"})
 """Operations whose refused input is an item (InvalidItemError); reads get InvalidQueryError."""
 
 
@@ -38,7 +38,7 @@ def translate(
     if code == "ValidationException":
         if operation in WRITES:
             return InvalidItemError(operation, pk, sk or "", f"DynamoDB refused it: {message}")
-        return InvalidQueryError(operation, pk, f"DynamoDB refused it: {message}")
+        return InvalidQueryError(operation, pk, f"DynamoDB refused it: {message}", sk=sk)
     if code == "ResourceNotFoundException":
         return KeyValueStoreError(f"{operation}: {_where(pk, sk)}: the table does not exist")
     return KeyValueStoreError(f"{operation}: {_where(pk, sk)}: {code}: {message}")

@@ -19,11 +19,15 @@ from lvrgd.common.services.kvstore._conditions import (
     LessThan,
     SortKeyCondition,
 )
+from lvrgd.common.services.kvstore._writes import VERSION, Create, Delete, Require, Update
 
 if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._limits import Item
+    from lvrgd.common.services.kvstore._writes import Write
 
 Request = dict[str, Any]
+ALL_OLD = {"ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
+"""Asked of every conditional write: a failed condition returns the item it met."""
 
 _KEY_NAMES = {"#pk": "pk", "#sk": "sk"}
 _COMPARISONS: dict[type, str] = {
@@ -35,6 +39,26 @@ _COMPARISONS: dict[type, str] = {
 }
 
 
+def write_request(table: str, write: Create | Update | Delete) -> Request:
+    """The PutItem, UpdateItem or DeleteItem request that carries out `write`."""
+    if isinstance(write, Create):
+        return put_request(table, write.item)
+    if isinstance(write, Update):
+        return update_request(
+            table, write.pk, write.sk, write.to_set, list(write.to_remove),
+            expected_version=write.expected_version,
+        )  # fmt: skip
+    return delete_request(table, write.pk, write.sk)
+
+
+def transact_item(table: str, write: Write) -> Request:
+    """One element of TransactWriteItems carrying out `write`."""
+    if isinstance(write, Require):
+        return {"ConditionCheck": {**delete_request(table, write.pk, write.sk)}}
+    kind = {Create: "Put", Update: "Update", Delete: "Delete"}[type(write)]
+    return {kind: write_request(table, write)}
+
+
 def put_request(table: str, item: Item) -> Request:
     """PutItem that writes `item` only if its key is free."""
     return {
@@ -42,11 +66,23 @@ def put_request(table: str, item: Item) -> Request:
         "Item": item,
         "ConditionExpression": "attribute_not_exists(#pk)",
         "ExpressionAttributeNames": {"#pk": "pk"},
+        **ALL_OLD,
     }
 
 
-def update_request(table: str, pk: str, sk: str, to_set: Item, to_remove: list[str]) -> Request:
-    """UpdateItem that sets and removes attributes of an existing item only."""
+def update_request(  # noqa: PLR0913 - each argument is a distinct part of the request
+    table: str,
+    pk: str,
+    sk: str,
+    to_set: Item,
+    to_remove: list[str],
+    *,
+    expected_version: int | None = None,
+) -> Request:
+    """UpdateItem that sets and removes attributes of an existing item only.
+
+    With `expected_version`, only while the stored version is that one.
+    """
     names = {"#pk": "pk"}
     values: Item = {}
     assignments = []
@@ -58,16 +94,23 @@ def update_request(table: str, pk: str, sk: str, to_set: Item, to_remove: list[s
     for index, name in enumerate(to_remove):
         names[f"#r{index}"] = name
         removals.append(f"#r{index}")
+    condition = "attribute_exists(#pk)"
+    if expected_version is not None:
+        names["#ver"] = VERSION
+        values[":ver"] = {"N": str(expected_version)}
+        condition += " AND #ver = :ver"
     request: Request = {
         "TableName": table,
         "Key": encode_key(pk, sk),
-        "ConditionExpression": "attribute_exists(#pk)",
+        "ConditionExpression": condition,
         "ExpressionAttributeNames": names,
+        **ALL_OLD,
     }
+    if values:
+        request["ExpressionAttributeValues"] = values
     clauses = []
     if assignments:
         clauses.append("SET " + ", ".join(assignments))
-        request["ExpressionAttributeValues"] = values
     if removals:
         clauses.append("REMOVE " + ", ".join(removals))
     if clauses:
@@ -82,7 +125,22 @@ def delete_request(table: str, pk: str, sk: str) -> Request:
         "Key": encode_key(pk, sk),
         "ConditionExpression": "attribute_exists(#pk)",
         "ExpressionAttributeNames": {"#pk": "pk"},
+        **ALL_OLD,
     }
+
+
+def batch_get_request(table: str, keys: list[tuple[str, str]], *, consistent: bool) -> Request:
+    """BatchGetItem of up to 100 distinct keys."""
+    return {
+        "RequestItems": {
+            table: {"Keys": [encode_key(pk, sk) for pk, sk in keys], "ConsistentRead": consistent}
+        }
+    }
+
+
+def batch_write_request(table: str, items: list[Item]) -> Request:
+    """BatchWriteItem putting up to 25 items of distinct keys."""
+    return {"RequestItems": {table: [{"PutRequest": {"Item": item}} for item in items]}}
 
 
 def get_request(table: str, pk: str, sk: str, *, consistent: bool) -> Request:

@@ -38,7 +38,7 @@ def new_client(config: DynamoDBConfig) -> DynamoDBClient:
     botocore_config = Config(
         connect_timeout=config.connect_timeout,
         read_timeout=config.read_timeout,
-        retries={"max_attempts": config.max_attempts, "mode": "standard"},
+        retries={"total_max_attempts": config.max_attempts, "mode": "standard"},
         max_pool_connections=config.max_pool_connections,
     )
     return session.client("dynamodb", endpoint_url=config.endpoint_url, config=botocore_config)

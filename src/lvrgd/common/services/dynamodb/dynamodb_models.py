@@ -6,7 +6,8 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from lvrgd.common.services.kvstore import KeyValueItem
 
@@ -14,7 +15,7 @@ DynamoDBBaseModel = KeyValueItem
 """The seed's name for the item base class: the very same class as KeyValueItem."""
 
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 
 
 class DynamoDBConfig(BaseModel):
@@ -34,6 +35,8 @@ class DynamoDBConfig(BaseModel):
         read_timeout: Seconds to wait for an answer, per attempt.
         max_attempts: Attempts per call, botocore's own retries included (1 = no retry).
         max_pool_connections: Connections kept for threads sharing the service.
+        batch_retry_seconds: How long get_many and put_many keep resending what DynamoDB
+            left unprocessed before they give up and say what is unfinished.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -41,13 +44,17 @@ class DynamoDBConfig(BaseModel):
     table_name: str
     region: str = "us-east-1"
     endpoint_url: str | None = None
-    aws_access_key_id: str | None = None
+    # The secret comes first so that the key id's validator, which sees it, raises the
+    # both-or-neither error: that error then carries the key id as its input, never the
+    # secret (a model-level error would carry the whole input in ValidationError.errors()).
     aws_secret_access_key: SecretStr | None = None
+    aws_access_key_id: str | None = Field(default=None, validate_default=True)
     consistent_reads: bool = True
     connect_timeout: Annotated[float, Field(gt=0)] = 5.0
     read_timeout: Annotated[float, Field(gt=0)] = 10.0
     max_attempts: Annotated[int, Field(ge=1)] = 3
     max_pool_connections: Annotated[int, Field(ge=1)] = 10
+    batch_retry_seconds: Annotated[float, Field(gt=0)] = 20.0
 
     @field_validator("table_name")
     @classmethod
@@ -71,14 +78,16 @@ class DynamoDBConfig(BaseModel):
         if value is None:
             return value
         parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            msg = "an endpoint is an http:// or https:// URL with a host"
+        usable = is_valid_endpoint_url(value) or is_valid_ipv6_endpoint_url(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or not usable:
+            msg = "an endpoint is an http:// or https:// URL with a valid host"
             raise ValueError(msg)
         return value
 
-    @model_validator(mode="after")
-    def _both_keys_or_neither(self) -> DynamoDBConfig:
-        if (self.aws_access_key_id is None) != (self.aws_secret_access_key is None):
+    @field_validator("aws_access_key_id")
+    @classmethod
+    def _both_keys_or_neither(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if (info.data.get("aws_secret_access_key") is None) != (value is None):
             msg = "give both aws_access_key_id and aws_secret_access_key, or neither"
             raise ValueError(msg)
-        return self
+        return value

@@ -1,4 +1,4 @@
-"""The port: KeyValueStore, KeyValueItem, the errors and DynamoDB's limits."""
+"""The port: KeyValueStore, its items, pages, transactions, errors and DynamoDB's limits."""
 
 from ._errors import (
     InvalidItemError,
@@ -7,8 +7,10 @@ from ._errors import (
     ItemNotFoundError,
     KeyValueStoreError,
     StoreClosedError,
+    TransactionCanceledError,
+    VersionConflictError,
 )
-from ._item import KeyValueItem
+from ._item import KeyValueItem, VersionedItem
 from ._limits import (
     MAX_ITEM_BYTES,
     MAX_NESTING_DEPTH,
@@ -16,7 +18,9 @@ from ._limits import (
     MAX_PARTITION_KEY_BYTES,
     MAX_SORT_KEY_BYTES,
 )
+from ._pages import Page
 from ._port import KeyValueStore
+from ._transaction import MAX_TRANSACTION_OPERATIONS, Transaction
 
 __all__ = [
     "MAX_ITEM_BYTES",
@@ -24,6 +28,7 @@ __all__ = [
     "MAX_NUMBER_DIGITS",
     "MAX_PARTITION_KEY_BYTES",
     "MAX_SORT_KEY_BYTES",
+    "MAX_TRANSACTION_OPERATIONS",
     "InvalidItemError",
     "InvalidQueryError",
     "ItemAlreadyExistsError",
@@ -31,5 +36,10 @@ __all__ = [
     "KeyValueItem",
     "KeyValueStore",
     "KeyValueStoreError",
+    "Page",
     "StoreClosedError",
+    "Transaction",
+    "TransactionCanceledError",
+    "VersionConflictError",
+    "VersionedItem",
 ]

@@ -17,8 +17,9 @@ import math
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
-from typing import Any, TypeVar, get_origin
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError, to_jsonable_python
@@ -34,6 +35,9 @@ from ._limits import (
     key_problem,
     normalized_number,
 )
+
+if TYPE_CHECKING:
+    from pydantic.fields import FieldInfo
 
 T = TypeVar("T", bound=KeyValueItem)
 
@@ -112,19 +116,30 @@ def check_item_size(operation: str, pk: str, sk: str, item: Item) -> None:
 def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
     """Build `model_class` from a stored item.
 
+    Attributes are matched to fields by the names `encode_item` wrote them under;
+    a field stored as absent (None, or an empty set) is given back its value.
+
     Raises:
         InvalidItemError: If the stored item does not validate as `model_class` (the message
             names the fields and the errors, never the stored values).
     """
-    fields = {name: decode_value(value) for name, value in item.items()}
-    for name in rebuildable_set_fields(model_class):
-        fields.setdefault(name, set())
+    plan = _read_plan(model_class)
+    fields = {plan.field_names.get(name, name): decode_value(value) for name, value in item.items()}
+    for name, value in plan.absent_values.items():
+        if name not in fields:
+            fields[name] = set() if value is _EMPTY_SET else value
     try:
-        return model_class.model_validate(fields)
+        return model_class.model_validate(fields, by_name=True)
     except ValidationError as exc:
         pk, sk = fields.get("pk"), fields.get("sk")
+        # Only the top-level field: deeper locations may be map keys, which are data.
         problems = "; ".join(
-            f"{'.'.join(map(str, error['loc']))}: {error['type']}" for error in exc.errors()
+            sorted(
+                {
+                    f"{error['loc'][0] if error['loc'] else '?'}: {error['type']}"
+                    for error in exc.errors()
+                }
+            )
         )
         reason = f"the stored item is not a valid {model_class.__name__} ({problems})"
         raise InvalidItemError(operation, str(pk), str(sk), reason) from None
@@ -136,8 +151,10 @@ def encode_value(value: Any, depth: int = 2) -> AttributeValue:  # noqa: C901, P
     Raises:
         _RefusedError: If DynamoDB cannot hold the value.
     """
+    if isinstance(value, Enum):
+        return encode_value(_json_form(value), depth)
     if isinstance(value, str):
-        return {"S": _checked_text(value)}
+        return {"S": _checked_text(str.__str__(value))}
     if isinstance(value, bool):
         return {"BOOL": value}
     if isinstance(value, int | float | Decimal):
@@ -195,12 +212,45 @@ def decode_number(text: str) -> int | Decimal:
 @lru_cache(maxsize=1024)
 def rebuildable_set_fields(model_class: type[BaseModel]) -> frozenset[str]:
     """Attribute names whose annotation is a plain set, so an empty one is stored as absent."""
-    names = set()
+    return frozenset(
+        _stored_name(name, field)
+        for name, field in model_class.model_fields.items()
+        if (get_origin(field.annotation) or field.annotation) in _SET_ORIGINS
+    )
+
+
+_EMPTY_SET = object()
+"""Stands for a new empty set in a read plan (a set itself would be shared)."""
+
+
+class _ReadPlan(NamedTuple):
+    field_names: dict[str, str]
+    """Stored attribute name to field name, where they differ (aliases)."""
+    absent_values: dict[str, Any]
+    """Field name to the value an absent attribute stands for, where one is needed."""
+
+
+@lru_cache(maxsize=1024)
+def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
+    field_names: dict[str, str] = {}
+    absent_values: dict[str, Any] = {}
     for name, field in model_class.model_fields.items():
-        annotation = field.annotation
-        if (get_origin(annotation) or annotation) in _SET_ORIGINS:
-            names.add(field.alias or name)
-    return frozenset(names)
+        stored = _stored_name(name, field)
+        if stored != name:
+            field_names[stored] = name
+        if (get_origin(field.annotation) or field.annotation) in _SET_ORIGINS:
+            absent_values[name] = _EMPTY_SET
+        elif field.is_required() and _admits_none(field.annotation):
+            absent_values[name] = None  # a required `X | None` holding None is stored absent
+    return _ReadPlan(field_names, absent_values)
+
+
+def _stored_name(name: str, field: FieldInfo) -> str:
+    return field.serialization_alias or field.alias or name
+
+
+def _admits_none(annotation: object) -> bool:
+    return annotation is None or annotation is Any or type(None) in get_args(annotation)
 
 
 def _dumped(operation: str, item: object) -> tuple[str, str, dict[str, Any]]:
@@ -212,7 +262,7 @@ def _dumped(operation: str, item: object) -> tuple[str, str, dict[str, Any]]:
     if problem is not None:
         raise InvalidItemError(operation, str(pk), str(sk), problem)
     try:
-        fields = item.model_dump(mode="python", by_alias=True)
+        fields = item.model_dump(mode="python", by_alias=True, exclude_computed_fields=True)
     except PydanticSerializationError as exc:
         reason = f"a field cannot be serialized ({exc})"
         raise InvalidItemError(operation, pk, sk, reason) from None

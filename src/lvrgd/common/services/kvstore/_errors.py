@@ -2,9 +2,11 @@
 
 KeyValueStoreError                      any backend failure; the original in __cause__
 ├── ItemAlreadyExistsError   .pk .sk    create met an existing item
-├── ItemNotFoundError        .pk .sk    update or delete met no item
+├── ItemNotFoundError        .pk .sk    update, delete or require met no item
+├── VersionConflictError     .pk .sk    a VersionedItem's version is not the stored one
 ├── InvalidItemError                    (also ValueError) an item the store cannot hold
-├── InvalidQueryError                   (also ValueError) bad key or query arguments
+├── InvalidQueryError                   (also ValueError) bad key, query or cursor
+├── TransactionCanceledError .reasons   a transaction wrote nothing
 └── StoreClosedError                    the store was closed
 
 Messages name the operation, the key and the reason, never an item's payload.
@@ -39,6 +41,37 @@ class ItemNotFoundError(KeyValueStoreError):
         self.sk = sk
 
 
+class VersionConflictError(KeyValueStoreError):
+    """A VersionedItem's version is not the version stored; nothing was written."""
+
+    def __init__(self, operation: str, pk: str, sk: str, expected: int) -> None:
+        """Build the error for `operation` at (pk, sk), which expected version `expected`."""
+        super().__init__(
+            f"{operation}: the item at pk={pk!r}, sk={sk!r} is not at version {expected}"
+        )
+        self.operation = operation
+        self.pk = pk
+        self.sk = sk
+        self.expected = expected
+
+
+class TransactionCanceledError(KeyValueStoreError):
+    """A transaction was refused as a whole; nothing it held was written.
+
+    Attributes:
+        reasons: One entry per operation, in the order they were added: None for an
+            operation that would have succeeded, else the error it met
+            (ItemAlreadyExistsError, ItemNotFoundError or VersionConflictError).
+    """
+
+    def __init__(self, reasons: list[KeyValueStoreError | None]) -> None:
+        """Build the error from the per-operation reasons."""
+        failed = [f"#{index}: {reason}" for index, reason in enumerate(reasons) if reason]
+        detail = "; ".join(failed) or "the engine gave no reason"
+        super().__init__(f"transaction: canceled, nothing written ({detail})")
+        self.reasons = reasons
+
+
 class InvalidItemError(KeyValueStoreError, ValueError):
     """The item breaks a rule of the store (key size, item size, number range, ...)."""
 
@@ -52,13 +85,15 @@ class InvalidItemError(KeyValueStoreError, ValueError):
 
 
 class InvalidQueryError(KeyValueStoreError, ValueError):
-    """The key or query arguments are not acceptable; nothing was sent."""
+    """The key, query or cursor arguments are not acceptable; nothing was sent."""
 
-    def __init__(self, operation: str, pk: str, reason: str) -> None:
-        """Build the error for `operation` on partition `pk`, saying why."""
-        super().__init__(f"{operation}: invalid request for pk={_short(pk)}: {reason}")
+    def __init__(self, operation: str, pk: str, reason: str, sk: str | None = None) -> None:
+        """Build the error for `operation` on partition `pk` (and sort key `sk`), saying why."""
+        where = f"pk={_short(pk)}" if sk is None else f"pk={_short(pk)}, sk={_short(sk)}"
+        super().__init__(f"{operation}: invalid request for {where}: {reason}")
         self.operation = operation
         self.pk = pk
+        self.sk = sk
         self.reason = reason
 
 

@@ -17,3 +17,17 @@ class KeyValueItem(BaseModel):
 
     pk: str
     sk: str
+
+
+class VersionedItem(KeyValueItem):
+    """An item under optimistic locking.
+
+    ``create`` stores version 1; ``update`` succeeds only while the stored version
+    equals ``version``, and stores ``version + 1``. Both set ``version`` on the item
+    passed in once the write has succeeded. A stale version is VersionConflictError.
+
+    Attributes:
+        version: The version this copy of the item was read at (0 before its create).
+    """
+
+    version: int = 0

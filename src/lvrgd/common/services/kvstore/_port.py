@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from ._item import KeyValueItem
+from ._pages import DEFAULT_PAGE_SIZE, Page
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from contextlib import AbstractContextManager
     from types import TracebackType
 
     from typing_extensions import Self
+
+    from ._transaction import Transaction
 
 T = TypeVar("T", bound=KeyValueItem)
 
@@ -97,6 +102,64 @@ class KeyValueStore(Protocol):
             InvalidQueryError: If more than one sort-key condition is given, `limit` < 1,
                 `between`'s low bound is above its high bound, or a key breaks the limits.
             InvalidItemError: If a stored item does not validate as `model_class`.
+        """
+        ...
+
+    def query_page(  # noqa: PLR0913 - the sort-key conditions are keywords by design
+        self,
+        pk: str,
+        model_class: type[T],
+        *,
+        equals: str | None = None,
+        begins_with: str | None = None,
+        between: tuple[str, str] | None = None,
+        lt: str | None = None,
+        lte: str | None = None,
+        gt: str | None = None,
+        gte: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+        descending: bool = False,
+    ) -> Page[T]:
+        """One page of what `query_by_pk` would return; pass `cursor` on to continue.
+
+        Pages chained until the cursor is None hold exactly `query_by_pk`'s result.
+
+        Raises:
+            InvalidQueryError: As `query_by_pk`, and for `page_size` < 1 or a cursor that
+                is garbled or belongs to another partition or query.
+        """
+        ...
+
+    def get_many(self, keys: Sequence[tuple[str, str]], model_class: type[T]) -> list[T]:
+        """The items found at `keys`, in the order of `keys`; missing keys are skipped.
+
+        A key given twice gives its item twice.
+
+        Raises:
+            InvalidQueryError: If a key breaks the key limits.
+            KeyValueStoreError: If the engine leaves keys unread past the retry time.
+        """
+        ...
+
+    def put_many(self, items: Sequence[KeyValueItem]) -> None:
+        """Write every item, overwriting existing ones (batches take no conditions).
+
+        Of two items with one key, the later wins.
+
+        Raises:
+            InvalidItemError: If any item is invalid or a VersionedItem; nothing is written.
+            KeyValueStoreError: If the engine leaves items unwritten past the retry time;
+                the message names them.
+        """
+        ...
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """A block whose operations commit together when it ends without an exception.
+
+        Raises:
+            TransactionCanceledError: If any operation's condition fails; nothing is written.
+            InvalidQueryError: Inside the block, for a 101st operation or a second one on a key.
         """
         ...
 

@@ -56,15 +56,26 @@ class Partition:
         del self._sort_keys[bisect_left(self._sort_keys, sk)]
 
     def select(
-        self, condition: SortKeyCondition | None, *, descending: bool, limit: int | None
+        self,
+        condition: SortKeyCondition | None,
+        *,
+        descending: bool,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[Item]:
-        """The items meeting `condition`, in sort-key order, at most `limit` of them."""
+        """The items meeting `condition`, in order, past the sort key `after`, at most `limit`."""
         start, stop = self._span(condition)
+        if after is not None and descending:
+            stop = min(stop, bisect_left(self._sort_keys, after))
+        elif after is not None:
+            start = max(start, bisect_right(self._sort_keys, after))
+        if limit is not None and descending:
+            start = max(start, stop - limit)
+        elif limit is not None:
+            stop = min(stop, start + limit)
         keys = self._sort_keys[start:stop]
         if descending:
             keys.reverse()
-        if limit is not None:
-            keys = keys[:limit]
         return [self._items[sk] for sk in keys]
 
     def _span(self, condition: SortKeyCondition | None) -> tuple[int, int]:  # noqa: PLR0911

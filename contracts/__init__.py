@@ -1,0 +1,1 @@
+"""The contract suite: the behaviour every KeyValueStore must have."""

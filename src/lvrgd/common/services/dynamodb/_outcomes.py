@@ -1,0 +1,106 @@
+"""What a failed condition means, from the old item DynamoDB returns with it.
+
+Every conditional write asks for ALL_OLD, so a failed condition comes back with the
+item it met (or none, if there was none). Engines that ignore ALL_OLD give nothing
+back: `read` then fetches the item, strongly consistent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from lvrgd.common.services.kvstore._errors import (
+    ItemAlreadyExistsError,
+    ItemNotFoundError,
+    KeyValueStoreError,
+)
+from lvrgd.common.services.kvstore._limits import Item
+from lvrgd.common.services.kvstore._writes import Create, Write, condition_error
+
+ReadItem = Callable[[str, str], Item | None]
+
+CONDITION_FAILED = "ConditionalCheckFailed"
+NO_FAILURE = "None"
+
+
+def condition_failure(
+    operation: str,
+    write: Write,
+    response: Mapping[str, Any],
+    read: ReadItem,
+    *,
+    resent: bool,
+) -> KeyValueStoreError | None:
+    """The port's error for a write whose condition failed, or None if it in fact succeeded.
+
+    It succeeded when botocore `resent` a create whose first attempt was applied but
+    whose answer was lost: the item the resend met is the one it carries.
+
+    Args:
+        operation: The port operation, for the error.
+        write: The write whose condition failed.
+        response: The error response (or cancellation reason) holding the old item.
+        read: Fetches the item when the engine returned none.
+        resent: Whether botocore sent the request more than once.
+    """
+    old = _old_item(write, response, read)
+    if resent and isinstance(write, Create) and old is not None and same_item(old, write.item):
+        return None
+    return condition_error(operation, write, old) or _natural_error(operation, write)
+
+
+def cancellation_reasons(
+    operation: str,
+    writes: Sequence[Write],
+    reasons: Sequence[Mapping[str, Any]],
+    read: ReadItem,
+) -> list[KeyValueStoreError | None]:
+    """One entry per write of a canceled transaction: None, or the error it met."""
+    if len(reasons) != len(writes):
+        unknown = KeyValueStoreError(f"{operation}: canceled; the engine gave no reasons")
+        return [unknown for _ in writes]
+    errors: list[KeyValueStoreError | None] = []
+    for write, reason in zip(writes, reasons, strict=True):
+        code = reason.get("Code", NO_FAILURE)
+        if code == NO_FAILURE:
+            errors.append(None)
+        elif code == CONDITION_FAILED:
+            errors.append(condition_failure(operation, write, reason, read, resent=False))
+        else:
+            message = f"{operation}: pk={write.pk!r}, sk={write.sk!r}: {code}: "
+            errors.append(KeyValueStoreError(message + str(reason.get("Message", ""))))
+    return errors
+
+
+def same_item(left: Item, right: Item) -> bool:
+    """Whether two wire items hold the same values (sets compared as sets)."""
+    return bool(_canonical(left) == _canonical(right))
+
+
+def _old_item(write: Write, response: Mapping[str, Any], read: ReadItem) -> Item | None:
+    if "Item" in response:
+        old: Item = response["Item"]
+        return old
+    return read(write.pk, write.sk)
+
+
+def _natural_error(operation: str, write: Write) -> KeyValueStoreError:
+    # The item changed again between the failed write and our look at it.
+    if isinstance(write, Create):
+        return ItemAlreadyExistsError(operation, write.pk, write.sk)
+    return ItemNotFoundError(operation, write.pk, write.sk)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((kind, body),) = value.items()
+            if kind in ("SS", "NS", "BS") and isinstance(body, list):
+                return kind, frozenset(bytes(v) if kind == "BS" else v for v in body)
+        return {key: _canonical(element) for key, element in value.items()}
+    if isinstance(value, list):
+        return [_canonical(element) for element in value]
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    return value

@@ -1,0 +1,58 @@
+"""Resending what a batch left unprocessed, with capped exponential backoff and jitter.
+
+DynamoDB answers a throttled or partial batch with UnprocessedKeys or UnprocessedItems
+rather than an error, and asks the caller to resend them with exponential backoff
+(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.BatchOperations).
+botocore's own retries never see these; this loop is where they are resent.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+R = TypeVar("R")
+
+FIRST_DELAY_S = 0.05
+MAX_DELAY_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """How long to keep resending, and the clock and randomness it uses (for tests)."""
+
+    deadline_s: float
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    jitter: Callable[[], float] = random.random
+
+
+def resend_until_done(send: Callable[[R], R | None], request: R, backoff: Backoff) -> R | None:
+    """Send `request`, then whatever each answer leaves unprocessed, until nothing is left.
+
+    Args:
+        send: Sends a request and returns the part left unprocessed, or None.
+        request: The first request.
+        backoff: The time allowed in all and how to wait between sends.
+
+    Returns:
+        None when everything was processed, else what was still unprocessed when the
+        time ran out.
+    """
+    deadline = backoff.clock() + backoff.deadline_s
+    remaining = send(request)
+    attempt = 0
+    while remaining is not None:
+        ceiling = min(MAX_DELAY_S, FIRST_DELAY_S * 2**attempt)
+        delay = ceiling * backoff.jitter()  # "full jitter": anywhere up to the ceiling
+        if backoff.clock() + delay > deadline:
+            return remaining
+        backoff.sleep(delay)
+        attempt += 1
+        remaining = send(remaining)
+    return None

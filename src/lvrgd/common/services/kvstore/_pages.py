@@ -1,0 +1,123 @@
+"""Cursor pages: Page[T], and cursors that name the query they belong to.
+
+A cursor is URL-safe base64 of a small JSON document: the last sort key returned
+and a fingerprint of the query (partition, condition, direction). A cursor that does
+not decode, or that belongs to another partition or query, is InvalidQueryError.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import astuple, dataclass
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from ._conditions import KeyQuery, SortKeyCondition, key_query
+from ._errors import InvalidQueryError
+from ._item import KeyValueItem
+from ._limits import sort_key_problem
+
+T = TypeVar("T", bound=KeyValueItem)
+
+DEFAULT_PAGE_SIZE = 100
+_CURSOR_VERSION = 1
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a query.
+
+    Attributes:
+        items: At most `page_size` items, in the query's order; empty only when the
+            whole result is.
+        cursor: Pass it back to get the next page; None on the last page. Opaque and
+            URL-safe.
+    """
+
+    items: list[T]
+    cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageQuery:
+    """A validated page request: the query, the page size, and where to resume."""
+
+    query: KeyQuery
+    page_size: int
+    after: str | None
+    """The sort key of the previous page's last item; the page starts past it."""
+
+
+def page_query(  # noqa: PLR0913 - mirrors the port's keywords one to one
+    operation: str,
+    pk: str,
+    *,
+    equals: str | None = None,
+    begins_with: str | None = None,
+    between: tuple[str, str] | None = None,
+    lt: str | None = None,
+    lte: str | None = None,
+    gt: str | None = None,
+    gte: str | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    cursor: str | None = None,
+    descending: bool = False,
+) -> PageQuery:
+    """Validate the port's page arguments.
+
+    Raises:
+        InvalidQueryError: For what `key_query` refuses, a `page_size` that is not an
+            integer of at least 1, or a cursor that is garbled or belongs to another
+            partition or query.
+    """
+    query = key_query(
+        operation, pk, equals=equals, begins_with=begins_with, between=between,
+        lt=lt, lte=lte, gt=gt, gte=gte, descending=descending,
+    )  # fmt: skip
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+        reason = f"page_size must be an integer >= 1, got {page_size!r}"
+        raise InvalidQueryError(operation, pk, reason)
+    after = None if cursor is None else _resume_point(operation, query, cursor)
+    return PageQuery(query=query, page_size=page_size, after=after)
+
+
+def next_cursor(query: KeyQuery, last_sk: str) -> str:
+    """The cursor that resumes `query` after the item at `last_sk`."""
+    document = {"v": _CURSOR_VERSION, "q": _fingerprint(query), "sk": last_sk}
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=True)
+    return base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii").rstrip("=")
+
+
+def _resume_point(operation: str, query: KeyQuery, cursor: object) -> str:
+    garbled = InvalidQueryError(operation, query.pk, "the cursor is not one this store issued")
+    if not isinstance(cursor, str) or not cursor.isascii():
+        raise garbled
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        document = json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise garbled from None
+    if not isinstance(document, dict) or document.get("v") != _CURSOR_VERSION:
+        raise garbled
+    if document.get("q") != _fingerprint(query):
+        reason = "the cursor belongs to another partition or query"
+        raise InvalidQueryError(operation, query.pk, reason)
+    last_sk = document.get("sk")
+    if not isinstance(last_sk, str) or sort_key_problem(last_sk) is not None:
+        raise garbled
+    return last_sk
+
+
+def _fingerprint(query: KeyQuery) -> str:
+    shape = [query.pk, _condition_shape(query.condition), query.descending]
+    digest = hashlib.blake2b(json.dumps(shape).encode("utf-8"), digest_size=8)
+    return digest.hexdigest()
+
+
+def _condition_shape(condition: SortKeyCondition | None) -> list[str] | None:
+    if condition is None:
+        return None
+    return [type(condition).__name__, *astuple(condition)]

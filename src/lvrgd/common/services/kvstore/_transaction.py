@@ -1,0 +1,63 @@
+"""Transaction: the operations a ``with store.transaction() as tx:`` block collects."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._errors import InvalidQueryError
+from ._writes import Write, plan_create, plan_delete, plan_require, plan_update
+
+if TYPE_CHECKING:
+    from ._item import KeyValueItem
+
+MAX_TRANSACTION_OPERATIONS = 100
+OPERATION = "transaction"
+
+
+class Transaction:
+    """Operations that commit together, or not at all, when the ``with`` block ends.
+
+    Each item is checked as it is added (InvalidItemError), so a bad item fails the
+    block before anything is sent. An exception in the block commits nothing.
+    """
+
+    def __init__(self) -> None:
+        """Start with no operation."""
+        self._writes: list[tuple[Write, KeyValueItem | None]] = []
+        self._keys: set[tuple[str, str]] = set()
+
+    def __len__(self) -> int:
+        """The number of operations collected."""
+        return len(self._writes)
+
+    @property
+    def writes(self) -> list[tuple[Write, KeyValueItem | None]]:
+        """The operations, in order, each with the item it came from (None for keys)."""
+        return list(self._writes)
+
+    def create(self, item: KeyValueItem) -> None:
+        """Create `item`; the transaction fails if its key is taken."""
+        self._add(plan_create(OPERATION, item), item)
+
+    def update(self, item: KeyValueItem) -> None:
+        """Update with `item`'s fields; the transaction fails if the item is absent."""
+        self._add(plan_update(OPERATION, item), item)
+
+    def delete(self, pk: str, sk: str) -> None:
+        """Delete the item at (pk, sk); the transaction fails if it is absent."""
+        self._add(plan_delete(OPERATION, pk, sk), None)
+
+    def require(self, pk: str, sk: str) -> None:
+        """Write nothing, but fail the transaction unless an item exists at (pk, sk)."""
+        self._add(plan_require(OPERATION, pk, sk), None)
+
+    def _add(self, write: Write, item: KeyValueItem | None) -> None:
+        key = (write.pk, write.sk)
+        if key in self._keys:
+            reason = f"two operations on pk={write.pk!r}, sk={write.sk!r}; one per key"
+            raise InvalidQueryError(OPERATION, write.pk, reason, sk=write.sk)
+        if len(self._writes) >= MAX_TRANSACTION_OPERATIONS:
+            reason = f"more than {MAX_TRANSACTION_OPERATIONS} operations"
+            raise InvalidQueryError(OPERATION, write.pk, reason, sk=write.sk)
+        self._keys.add(key)
+        self._writes.append((write, item))

@@ -1,0 +1,148 @@
+"""Write operations as values, and the one rule for when each one's condition fails.
+
+Both adapters turn create, update, delete and a transaction's require into these
+values, check them with `condition_error` (the in-memory store against what it holds,
+the DynamoDB adapter against the old item a failed condition returns), and settle
+a VersionedItem's version after success: the rules live here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from ._attributes import encode_changes, encode_item
+from ._errors import (
+    InvalidItemError,
+    ItemAlreadyExistsError,
+    ItemNotFoundError,
+    KeyValueStoreError,
+    VersionConflictError,
+)
+from ._item import KeyValueItem, VersionedItem
+from ._limits import Item, key_problem
+
+VERSION = "version"
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    """Write `item` at a free key; `version` is what a VersionedItem stores, else None."""
+
+    pk: str
+    sk: str
+    item: Item
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """Set and remove attributes of an existing item, at `expected_version` if not None."""
+
+    pk: str
+    sk: str
+    to_set: Item
+    to_remove: tuple[str, ...]
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delete:
+    """Remove an existing item."""
+
+    pk: str
+    sk: str
+
+
+@dataclass(frozen=True, slots=True)
+class Require:
+    """Write nothing; the item must exist (a transaction's condition)."""
+
+    pk: str
+    sk: str
+
+
+Write: TypeAlias = Create | Update | Delete | Require
+
+
+def plan_create(operation: str, item: KeyValueItem) -> Create:
+    """The Create for `item`; a VersionedItem is stored at version 1.
+
+    Raises:
+        InvalidItemError: If the item breaks a limit or has no wire form.
+    """
+    encoded = encode_item(operation, item)
+    if not isinstance(item, VersionedItem):
+        return Create(item.pk, item.sk, encoded)
+    encoded[VERSION] = {"N": "1"}
+    return Create(item.pk, item.sk, encoded, version=1)
+
+
+def plan_update(operation: str, item: KeyValueItem) -> Update:
+    """The Update for `item`; a VersionedItem expects its version and stores the next.
+
+    Raises:
+        InvalidItemError: If the item breaks a limit or has no wire form.
+    """
+    to_set, to_remove = encode_changes(operation, item)
+    if not isinstance(item, VersionedItem):
+        return Update(item.pk, item.sk, to_set, tuple(to_remove))
+    to_set[VERSION] = {"N": str(item.version + 1)}
+    return Update(item.pk, item.sk, to_set, tuple(to_remove), expected_version=item.version)
+
+
+def plan_delete(operation: str, pk: str, sk: str) -> Delete:
+    """The Delete of (pk, sk).
+
+    Raises:
+        InvalidItemError: If the key breaks the key limits.
+    """
+    _check_key(operation, pk, sk)
+    return Delete(pk, sk)
+
+
+def plan_require(operation: str, pk: str, sk: str) -> Require:
+    """The Require of (pk, sk).
+
+    Raises:
+        InvalidItemError: If the key breaks the key limits.
+    """
+    _check_key(operation, pk, sk)
+    return Require(pk, sk)
+
+
+def _check_key(operation: str, pk: str, sk: str) -> None:
+    problem = key_problem(pk, sk)
+    if problem is not None:
+        raise InvalidItemError(operation, str(pk), str(sk), problem)
+
+
+def condition_error(operation: str, write: Write, stored: Item | None) -> KeyValueStoreError | None:
+    """The error `write` meets when the item at its key is `stored` (None: no item)."""
+    if isinstance(write, Create):
+        return None if stored is None else ItemAlreadyExistsError(operation, write.pk, write.sk)
+    if stored is None:
+        return ItemNotFoundError(operation, write.pk, write.sk)
+    expected = write.expected_version if isinstance(write, Update) else None
+    if expected is not None and stored_version(stored) != expected:
+        return VersionConflictError(operation, write.pk, write.sk, expected)
+    return None
+
+
+def stored_version(stored: Item) -> int | None:
+    """The version attribute of a stored item, if it holds a whole number."""
+    value = stored.get(VERSION, {}).get("N")
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None
+
+
+def settle(write: Write, item: KeyValueItem) -> None:
+    """After `write` succeeded, give a VersionedItem the version now stored."""
+    if not isinstance(item, VersionedItem):
+        return
+    if isinstance(write, Create) and write.version is not None:
+        item.version = write.version
+    elif isinstance(write, Update) and write.expected_version is not None:
+        item.version = write.expected_version + 1
