@@ -16,7 +16,7 @@ from lvrgd.common.services.kvstore._errors import (
     KeyValueStoreError,
 )
 from lvrgd.common.services.kvstore._limits import Item
-from lvrgd.common.services.kvstore._writes import Create, Write, condition_error
+from lvrgd.common.services.kvstore._writes import Create, Delete, Update, Write, condition_error
 
 ReadItem = Callable[[str, str], Item | None]
 
@@ -34,8 +34,10 @@ def condition_failure(
 ) -> KeyValueStoreError | None:
     """The port's error for a write whose condition failed, or None if it in fact succeeded.
 
-    It succeeded when botocore `resent` a create whose first attempt was applied but
-    whose answer was lost: the item the resend met is the one it carries.
+    It succeeded when botocore `resent` the request after an attempt that was applied
+    but whose answer was lost, so that the resend met the write's own result: a create
+    meets the item it carries, a delete meets no item, an update meets its own values
+    (and a VersionedItem's next version).
 
     Args:
         operation: The port operation, for the error.
@@ -45,9 +47,21 @@ def condition_failure(
         resent: Whether botocore sent the request more than once.
     """
     old = _old_item(write, response, read)
-    if resent and isinstance(write, Create) and old is not None and same_item(old, write.item):
+    if resent and already_applied(write, old):
         return None
     return condition_error(operation, write, old) or _natural_error(operation, write)
+
+
+def already_applied(write: Write, old: Item | None) -> bool:
+    """Whether `old`, the item at the write's key, is what the write itself leaves there."""
+    if isinstance(write, Create):
+        return old is not None and same_item(old, write.item)
+    if isinstance(write, Delete):
+        return old is None
+    if isinstance(write, Update) and old is not None:
+        changed = {name: old[name] for name in write.to_set if name in old}
+        return same_item(changed, write.to_set) and not set(write.to_remove) & set(old)
+    return False
 
 
 def cancellation_reasons(

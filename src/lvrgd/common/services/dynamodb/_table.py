@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -22,26 +23,38 @@ TABLE_ACTIVE_TIMEOUT_S = 60.0
 _POLL_INTERVAL_S = 0.05
 
 
+_SESSION_LOCK = threading.Lock()
+_sessions: list[boto3.session.Session] = []
+
+
 def new_client(config: DynamoDBConfig) -> DynamoDBClient:
     """A low-level DynamoDB client built from `config` alone.
 
-    Its own boto3 session (sessions are not thread-safe), botocore's standard retry
-    mode with `max_attempts`, the timeouts and pool size, the endpoint, and the keys
-    when given, else boto3's standard credential chain.
+    botocore's standard retry mode with `max_attempts` attempts in all, the timeouts
+    and pool size, the region and endpoint, and the keys when given, else boto3's
+    standard credential chain. Clients come from one boto3 session per process, as
+    ``boto3.client`` does: a session loads DynamoDB's service model once (a new session
+    per client would parse it again, some 0.3 s), and a lock covers the session, which
+    is not thread-safe. The session holds no credentials of a config.
     """
     secret = config.aws_secret_access_key
-    session = boto3.session.Session(
-        aws_access_key_id=config.aws_access_key_id,
-        aws_secret_access_key=None if secret is None else secret.get_secret_value(),
-        region_name=config.region,
-    )
     botocore_config = Config(
         connect_timeout=config.connect_timeout,
         read_timeout=config.read_timeout,
         retries={"total_max_attempts": config.max_attempts, "mode": "standard"},
         max_pool_connections=config.max_pool_connections,
     )
-    return session.client("dynamodb", endpoint_url=config.endpoint_url, config=botocore_config)
+    with _SESSION_LOCK:
+        if not _sessions:
+            _sessions.append(boto3.session.Session())
+        return _sessions[0].client(
+            "dynamodb",
+            region_name=config.region,
+            endpoint_url=config.endpoint_url,
+            aws_access_key_id=config.aws_access_key_id,
+            aws_secret_access_key=None if secret is None else secret.get_secret_value(),
+            config=botocore_config,
+        )
 
 
 def create_table(config: DynamoDBConfig) -> None:
