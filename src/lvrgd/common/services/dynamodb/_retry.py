@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -24,12 +24,21 @@ MAX_DELAY_S = 2.0
 
 @dataclass(frozen=True, slots=True)
 class Backoff:
-    """How long to keep resending, and the clock and randomness it uses (for tests)."""
+    """How long to keep resending, from now, and the clock and randomness it uses.
+
+    One Backoff serves a whole call: its time is counted from when it was made, so
+    a call of many chunks waits `deadline_s` in all, not per chunk.
+    """
 
     deadline_s: float
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     jitter: Callable[[], float] = random.random
+    deadline: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Start counting."""
+        object.__setattr__(self, "deadline", self.clock() + self.deadline_s)
 
 
 def resend_until_done(send: Callable[[R], R | None], request: R, backoff: Backoff) -> R | None:
@@ -44,7 +53,7 @@ def resend_until_done(send: Callable[[R], R | None], request: R, backoff: Backof
         None when everything was processed, else what was still unprocessed when the
         time ran out.
     """
-    deadline = backoff.clock() + backoff.deadline_s
+    deadline = backoff.deadline
     remaining = send(request)
     attempt = 0
     while remaining is not None:

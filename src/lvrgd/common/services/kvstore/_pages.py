@@ -24,6 +24,8 @@ from ._limits import sort_key_problem
 T = TypeVar("T", bound=KeyValueItem)
 
 DEFAULT_PAGE_SIZE = 100
+MAX_CURSOR_CHARS = 16_384
+"""Far above any cursor this store issues (a 1 KB sort key, escaped, in base64)."""
 _CURSOR_VERSION = 1
 
 
@@ -86,21 +88,24 @@ def page_query(  # noqa: PLR0913 - mirrors the port's keywords one to one
 
 def next_cursor(query: KeyQuery, last_sk: str) -> str:
     """The cursor that resumes `query` after the item at `last_sk`."""
-    document = {"v": _CURSOR_VERSION, "q": _fingerprint(query), "sk": last_sk}
-    text = json.dumps(document, separators=(",", ":"), ensure_ascii=True)
-    return base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii").rstrip("=")
+    document: dict[str, object] = {"v": _CURSOR_VERSION, "q": _fingerprint(query), "sk": last_sk}
+    return _cursor_text(document)
 
 
 def _resume_point(operation: str, query: KeyQuery, cursor: object) -> str:
     garbled = InvalidQueryError(operation, query.pk, "the cursor is not one this store issued")
-    if not isinstance(cursor, str) or not cursor.isascii():
+    if not isinstance(cursor, str) or not cursor.isascii() or len(cursor) > MAX_CURSOR_CHARS:
         raise garbled
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         document = json.loads(raw)
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         raise garbled from None
     if not isinstance(document, dict) or document.get("v") != _CURSOR_VERSION:
+        raise garbled
+    # A cursor is checked whole: a changed character is refused, not resumed elsewhere.
+    claimed = document.pop("c", None)
+    if claimed != _checksum(document) or _cursor_text(document) != cursor:
         raise garbled
     if document.get("q") != _fingerprint(query):
         reason = "the cursor belongs to another partition or query"
@@ -109,6 +114,18 @@ def _resume_point(operation: str, query: KeyQuery, cursor: object) -> str:
     if not isinstance(last_sk, str) or sort_key_problem(last_sk) is not None:
         raise garbled
     return last_sk
+
+
+def _cursor_text(document: dict[str, object]) -> str:
+    """The text of a cursor document (with its checksum added)."""
+    whole = {**document, "c": _checksum(document)}
+    text = json.dumps(whole, separators=(",", ":"), ensure_ascii=True)
+    return base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii").rstrip("=")
+
+
+def _checksum(document: dict[str, object]) -> str:
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=True, sort_keys=True)
+    return hashlib.blake2b(text.encode("ascii"), digest_size=8).hexdigest()
 
 
 def _fingerprint(query: KeyQuery) -> str:
