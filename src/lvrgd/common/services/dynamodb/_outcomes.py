@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from lvrgd.common.services.kvstore._attributes import wire_bytes
 from lvrgd.common.services.kvstore._errors import (
     ItemAlreadyExistsError,
     ItemNotFoundError,
@@ -111,7 +112,9 @@ def _canonical(value: Any) -> Any:
         if len(value) == 1:
             ((kind, body),) = value.items()
             if kind in ("SS", "NS", "BS") and isinstance(body, list):
-                return kind, frozenset(bytes(v) if kind == "BS" else v for v in body)
+                return kind, frozenset(wire_bytes(v) if kind == "BS" else v for v in body)
+            if kind == "B" and isinstance(body, bytes | bytearray | str):
+                return kind, wire_bytes(body)
         return {key: _canonical(element) for key, element in value.items()}
     if isinstance(value, list):
         return [_canonical(element) for element in value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -172,7 +173,8 @@ class DynamoDBService(KeyValueStoreBase):
         parts = chunks(list(items.values()), MAX_BATCH_WRITE_ITEMS)
         for index, chunk in enumerate(parts):
             request = batch_write_request(self._table, chunk)
-            left = resend_until_done(self._batch_write, request, backoff)
+            by_key = {(item["pk"]["S"], item["sk"]["S"]): item for item in chunk}
+            left = resend_until_done(partial(self._batch_write, by_key=by_key), request, backoff)
             if left is not None:
                 unwritten = [put["PutRequest"]["Item"] for put in left["RequestItems"][self._table]]
                 later = [item for part in parts[index + 1 :] for item in part]
@@ -197,10 +199,17 @@ class DynamoDBService(KeyValueStoreBase):
         left = answer.get("UnprocessedKeys", {}).get(self._table)
         return {"RequestItems": {self._table: left}} if left and left.get("Keys") else None
 
-    def _batch_write(self, request: Request) -> Request | None:
+    def _batch_write(self, request: Request, by_key: dict[Key, Item]) -> Request | None:
         answer = self._client.batch_write_item(**request)
         left = answer.get("UnprocessedItems", {}).get(self._table)
-        return {"RequestItems": {self._table: left}} if left else None
+        if not left:
+            return None
+        # Resend our own items: the answer's copies hold binaries as base64 text.
+        keys = [
+            (put["PutRequest"]["Item"]["pk"]["S"], put["PutRequest"]["Item"]["sk"]["S"])
+            for put in left
+        ]
+        return batch_write_request(self._table, [by_key[key] for key in keys])
 
     def _backoff(self) -> Backoff:
         return Backoff(deadline_s=self._config.batch_retry_seconds)

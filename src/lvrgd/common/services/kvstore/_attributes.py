@@ -13,6 +13,7 @@ store holds what DynamoDB would hold. The rules (see the docs' type table):
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
@@ -189,14 +190,19 @@ def decode_value(value: AttributeValue) -> Any:  # noqa: PLR0911 - one branch pe
     if kind == "L":
         return [decode_value(element) for element in body]
     if kind == "B":
-        return bytes(body)
+        return wire_bytes(body)
     if kind == "NULL":
         return None
     if kind == "SS":
         return set(body)
     if kind == "NS":
         return {decode_number(number) for number in body}
-    return {bytes(element) for element in body}
+    return {wire_bytes(element) for element in body}
+
+
+def wire_bytes(body: bytes | bytearray | str) -> bytes:
+    """A binary value as bytes, from bytes or from the base64 text DynamoDB's JSON holds."""
+    return base64.b64decode(body) if isinstance(body, str) else bytes(body)
 
 
 def decode_number(text: str) -> int | Decimal:
