@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from enum import Enum
@@ -30,6 +30,7 @@ from ._item import KeyValueItem
 from ._limits import (
     MAX_ITEM_BYTES,
     MAX_NESTING_DEPTH,
+    MAX_NUMBER_DIGITS,
     AttributeValue,
     Item,
     item_size,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound=KeyValueItem)
 
 KEY_ATTRIBUTES = ("pk", "sk")
+_WHOLE_NUMBER_LIMIT = 10**MAX_NUMBER_DIGITS
 _SET_ORIGINS = (set, frozenset, AbstractSet)
 
 
@@ -146,12 +148,21 @@ def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
         raise InvalidItemError(operation, str(pk), str(sk), reason) from None
 
 
-def encode_value(value: Any, depth: int = 2) -> AttributeValue:  # noqa: C901, PLR0911
+def encode_value(value: Any, depth: int = 2) -> AttributeValue:
     """The wire form of one value; `depth` is the nesting level it sits at.
 
     Raises:
         _RefusedError: If DynamoDB cannot hold the value.
     """
+    kind = type(value)  # exact types first: the common cases skip the isinstance chain
+    if kind is str:
+        return {"S": value if value.isascii() else _checked_text(value)}
+    if kind is int and -_WHOLE_NUMBER_LIMIT < value < _WHOLE_NUMBER_LIMIT:
+        return {"N": str(value)}  # at most 38 digits: already DynamoDB's canonical text
+    return _encode_other(value, depth)
+
+
+def _encode_other(value: Any, depth: int) -> AttributeValue:  # noqa: C901, PLR0911
     if isinstance(value, Enum):
         return encode_value(_json_form(value), depth)
     if isinstance(value, str):
@@ -178,26 +189,23 @@ def encode_value(value: Any, depth: int = 2) -> AttributeValue:  # noqa: C901, P
     return encode_value(_json_form(value), depth)
 
 
-def decode_value(value: AttributeValue) -> Any:  # noqa: PLR0911 - one branch per wire type
+def decode_value(value: AttributeValue) -> Any:
     """The Python value of one wire value (numbers as int or Decimal)."""
-    ((kind, body),) = value.items()
-    if kind in ("S", "BOOL"):
-        return body
-    if kind == "N":
-        return decode_number(body)
-    if kind == "M":
-        return {key: decode_value(element) for key, element in body.items()}
-    if kind == "L":
-        return [decode_value(element) for element in body]
-    if kind == "B":
-        return wire_bytes(body)
-    if kind == "NULL":
-        return None
-    if kind == "SS":
-        return set(body)
-    if kind == "NS":
-        return {decode_number(number) for number in body}
-    return {wire_bytes(element) for element in body}
+    for kind, body in value.items():
+        decoder = _DECODERS.get(kind)
+        return body if decoder is None else decoder(body)  # S and BOOL are themselves
+    msg = "an attribute value with no type"
+    raise ValueError(msg)
+
+
+def decode_number(text: str) -> int | Decimal:
+    """An integral number as int, any other as an exact Decimal."""
+    if text.isdigit() or (text[:1] == "-" and text[1:].isdigit()):
+        return int(text)
+    number = Decimal(text)
+    if number == number.to_integral_value():
+        return int(number)
+    return number
 
 
 def wire_bytes(body: bytes | bytearray | str) -> bytes:
@@ -205,14 +213,16 @@ def wire_bytes(body: bytes | bytearray | str) -> bytes:
     return base64.b64decode(body) if isinstance(body, str) else bytes(body)
 
 
-def decode_number(text: str) -> int | Decimal:
-    """An integral number as int, any other as an exact Decimal."""
-    if "." not in text and "e" not in text and "E" not in text:
-        return int(text)
-    number = Decimal(text)
-    if number == number.to_integral_value():
-        return int(number)
-    return number
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "N": decode_number,
+    "M": lambda body: {key: decode_value(element) for key, element in body.items()},
+    "L": lambda body: [decode_value(element) for element in body],
+    "B": wire_bytes,
+    "NULL": lambda _: None,
+    "SS": set,
+    "NS": lambda body: {decode_number(number) for number in body},
+    "BS": lambda body: {wire_bytes(element) for element in body},
+}
 
 
 @lru_cache(maxsize=1024)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from decimal import Decimal
 
 MAX_PARTITION_KEY_BYTES: Final = 2048
@@ -113,50 +114,71 @@ def number_size(text: str) -> int:
     zero costs one byte. The docs' "one byte per two significant digits, plus one"
     is this rule for numbers whose digits happen to align.
     """
-    negative = text.startswith("-")
+    negative = text[:1] == "-"
     whole, _, fraction = text.lstrip("-").partition(".")
     whole = whole.lstrip("0")
     fraction = fraction.rstrip("0")
     if not whole and not fraction:
         return SCALAR_FLAG_BYTES
-    digits = whole.zfill(len(whole) + len(whole) % 2) + fraction.ljust(
-        len(fraction) + len(fraction) % 2, "0"
-    )
-    pairs = [digits[i : i + 2] for i in range(0, len(digits), 2)]
-    while pairs and pairs[0] == "00":
-        pairs.pop(0)
-    while pairs and pairs[-1] == "00":
-        pairs.pop()
-    return SCALAR_FLAG_BYTES + len(pairs) + (1 if negative else 0)
+    if len(whole) % 2:
+        whole = "0" + whole
+    if len(fraction) % 2:
+        fraction += "0"
+    digits = whole + fraction
+    start, end = 0, len(digits)
+    while digits.startswith("00", start):
+        start += 2
+    while end > start and digits.endswith("00", start, end):
+        end -= 2
+    return SCALAR_FLAG_BYTES + (end - start) // 2 + (1 if negative else 0)
 
 
 def item_size(item: Item) -> int:
     """Bytes an item in wire form costs, by DynamoDB's rules."""
-    return sum(len(name.encode("utf-8")) + value_size(value) for name, value in item.items())
+    return sum(_text_size(name) + value_size(value) for name, value in item.items())
 
 
-def value_size(value: AttributeValue) -> int:  # noqa: PLR0911 - one branch per wire type
+def value_size(value: AttributeValue) -> int:
     """Bytes one wire value costs, by DynamoDB's rules."""
-    ((kind, body),) = value.items()
-    if kind == "S":
-        return len(str(body).encode("utf-8"))
-    if kind == "N":
-        return number_size(str(body))
-    if kind == "B":
-        return len(body)
-    if kind in ("BOOL", "NULL"):
-        return SCALAR_FLAG_BYTES
-    if kind == "SS":
-        return sum(len(s.encode("utf-8")) for s in body)
-    if kind == "NS":
-        return sum(number_size(n) for n in body)
-    if kind == "BS":
-        return sum(len(b) for b in body)
-    if kind == "L":
-        return CONTAINER_OVERHEAD_BYTES + sum(
-            ELEMENT_OVERHEAD_BYTES + value_size(element) for element in body
-        )
+    for kind, body in value.items():
+        if kind == "S":
+            return len(body) if body.isascii() else len(body.encode("utf-8"))
+        return _SIZERS[kind](body)
+    return 0
+
+
+def _text_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def _binary_size(body: bytes | str) -> int:
+    # Raw bytes; DynamoDB's JSON holds them as base64 text (4 characters per 3 bytes).
+    if isinstance(body, str):
+        return len(body) * 3 // 4 - body.count("=", -2)
+    return len(body)
+
+
+def _list_size(elements: list[AttributeValue]) -> int:
     return CONTAINER_OVERHEAD_BYTES + sum(
-        ELEMENT_OVERHEAD_BYTES + len(key.encode("utf-8")) + value_size(element)
-        for key, element in body.items()
+        ELEMENT_OVERHEAD_BYTES + value_size(element) for element in elements
     )
+
+
+def _map_size(entries: dict[str, AttributeValue]) -> int:
+    return CONTAINER_OVERHEAD_BYTES + sum(
+        ELEMENT_OVERHEAD_BYTES + _text_size(key) + value_size(element)
+        for key, element in entries.items()
+    )
+
+
+_SIZERS: dict[str, Callable[[Any], int]] = {
+    "N": number_size,
+    "B": _binary_size,
+    "BOOL": lambda _: SCALAR_FLAG_BYTES,
+    "NULL": lambda _: SCALAR_FLAG_BYTES,
+    "SS": lambda body: sum(_text_size(text) for text in body),
+    "NS": lambda body: sum(number_size(number) for number in body),
+    "BS": lambda body: sum(_binary_size(element) for element in body),
+    "L": _list_size,
+    "M": _map_size,
+}
