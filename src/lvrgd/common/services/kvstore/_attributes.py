@@ -45,6 +45,7 @@ T = TypeVar("T", bound=KeyValueItem)
 
 KEY_ATTRIBUTES = ("pk", "sk")
 _WHOLE_NUMBER_LIMIT = 10**MAX_NUMBER_DIGITS
+_NUMBER_TYPES = frozenset({int, float, Decimal})
 _SET_ORIGINS = (set, frozenset, AbstractSet)
 
 
@@ -325,15 +326,25 @@ def _map_key(key: object) -> str:
 def _encode_set(values: AbstractSet[Any]) -> AttributeValue:
     if not values:
         return {"L": []}
-    elements = list(values)
-    if not all(isinstance(v, str | bytes | int | float | Decimal) for v in elements):
-        elements = [_json_form(v) for v in elements]
-    if all(isinstance(v, str) for v in elements):
-        return {"SS": sorted({_checked_text(v) for v in elements})}
-    if all(isinstance(v, bytes) for v in elements):
-        return {"BS": sorted(set(elements))}
-    if all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in elements):
-        return {"NS": sorted({_number(v) for v in elements})}
+    kinds = {type(value) for value in values}
+    if kinds == {str}:
+        return {"SS": sorted(v if v.isascii() else _checked_text(v) for v in values)}
+    if kinds <= _NUMBER_TYPES:
+        return {"NS": sorted({_number(value) for value in values})}
+    if kinds == {bytes}:
+        return {"BS": sorted(values)}
+    if bytes in kinds:  # bytes beside anything else: no set type holds both
+        msg = "a set must hold only strings, only numbers or only bytes"
+        raise _RefusedError(msg)
+    return _encode_set_of_json_forms([_json_form(value) for value in values])
+
+
+def _encode_set_of_json_forms(forms: list[Any]) -> AttributeValue:
+    # Enums, UUIDs, str subclasses...: their JSON form decides the set's type.
+    if all(isinstance(form, str) for form in forms):
+        return {"SS": sorted({_checked_text(str.__str__(form)) for form in forms})}
+    if all(isinstance(form, int | float) and not isinstance(form, bool) for form in forms):
+        return {"NS": sorted({_number(form) for form in forms})}
     msg = "a set must hold only strings, only numbers or only bytes"
     raise _RefusedError(msg)
 
