@@ -28,6 +28,7 @@ from lvrgd.common.services.kvstore._attributes import (
     encode_item,
     encode_value,
 )
+from tests._ids import stable_id
 
 PROPERTY_SETTINGS = settings(
     max_examples=100,
@@ -143,7 +144,7 @@ def _lists(levels: int) -> Any:
         ({10, 9, 100}, {"NS": ["10", "100", "9"]}),
         (set(), {"L": []}),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_encode_value_each_type_gives_its_wire_form(value: Any, wire: dict[str, Any]) -> None:
     assert encode_value(value) == wire
@@ -164,7 +165,7 @@ def test_encode_value_each_type_gives_its_wire_form(value: Any, wire: dict[str, 
         (Level.HIGH, {"N": "3"}),
         (Inner(size=2), {"M": {"size": {"N": "2"}, "label": {"NULL": True}}}),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_encode_value_other_types_give_their_json_form(value: Any, wire: dict[str, Any]) -> None:
     assert encode_value(value) == wire
@@ -281,7 +282,7 @@ def test_decode_value_each_wire_type_gives_its_python_value() -> None:
         ([math.nan], "nan is not a finite number"),
         ({"deep": {"deeper": Decimal("1E+200")}}, "too large"),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_encode_item_unstorable_value_raises_invalid_item_naming_operation_key_reason(
     value: Any, reason: str
@@ -306,7 +307,7 @@ def test_encode_item_unstorable_value_raises_invalid_item_naming_operation_key_r
         Decimal("1" * 38 + "000"),
         10**125,
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_encode_value_numbers_at_the_range_edges_are_accepted(value: Any) -> None:
     assert Decimal(encode_value(value)["N"]) == value

@@ -19,6 +19,7 @@ from lvrgd.common.services.kvstore._conditions import (
     SortKeyCondition,
     key_query,
 )
+from tests._ids import stable_id
 
 OP = "query_by_pk"
 PK = "customer#1"
@@ -43,7 +44,7 @@ def _refusal(pk: Any = PK, **arguments: Any) -> InvalidQueryError:
         ({"gte": "m"}, GreaterOrEqual("m")),
         ({}, None),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_key_query_each_keyword_becomes_its_typed_condition(
     arguments: dict[str, Any], condition: SortKeyCondition | None
@@ -96,7 +97,7 @@ def test_key_query_between_orders_bounds_by_utf8_bytes_not_utf16() -> None:
         ({"lte": "\u00e9" * 513}, "lte is 1026 bytes of UTF-8; the limit is 1024"),
         ({"between": ("a", "z" * 1025)}, "between is 1025 bytes of UTF-8; the limit is 1024"),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_key_query_bad_arguments_raise_invalid_query_naming_operation_and_pk(
     arguments: dict[str, Any], reason: str
@@ -122,7 +123,7 @@ def test_key_query_bounds_of_exactly_1024_bytes_are_accepted() -> None:
         (7, "pk must be a str, not int"),
         (None, "pk must be a str, not NoneType"),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_key_query_bad_partition_key_raises_invalid_query(pk: Any, reason: str) -> None:
     error = _refusal(pk=pk)
@@ -163,7 +164,7 @@ def test_key_query_oversized_partition_key_is_shortened_in_the_message() -> None
         (GreaterThan("\uffff"), "\U00010000"),
         (GreaterOrEqual("b"), "b"),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_condition_matches_sort_key_meeting_it_by_code_point(
     condition: SortKeyCondition, sk: str
@@ -186,7 +187,7 @@ def test_condition_matches_sort_key_meeting_it_by_code_point(
         (GreaterThan("b"), "b"),
         (GreaterOrEqual("b"), "a"),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_condition_matches_sort_key_missing_it_is_false(
     condition: SortKeyCondition, sk: str

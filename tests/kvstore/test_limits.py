@@ -30,6 +30,7 @@ from lvrgd.common.services.kvstore._limits import (
     sort_key_problem,
     value_size,
 )
+from tests._ids import stable_id
 
 
 def test_limits_constants_are_dynamodbs() -> None:
@@ -79,7 +80,7 @@ def test_limits_constants_are_dynamodbs() -> None:
         ({"M": {"l": {"L": [{"BOOL": True}]}}}, 3 + (1 + 1 + (3 + (1 + 1)))),
         ({"L": [{"L": []}, {"M": {}}]}, 3 + (1 + 3) + (1 + 3)),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_value_size_each_wire_type_by_the_documented_rules(
     value: dict[str, Any], size: int
@@ -99,7 +100,7 @@ def test_value_size_each_wire_type_by_the_documented_rules(
         ({"flag": {"BOOL": True}, "none": {"NULL": True}}, 5 + 5),
         ({"list": {"L": [{"N": "1"}]}}, 4 + 3 + 1 + 2),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_item_size_sums_names_and_values(item: dict[str, Any], size: int) -> None:
     assert item_size(item) == size
@@ -239,7 +240,7 @@ def test_sort_key_problem_over_1024_bytes_names_the_size(sk: str) -> None:
         ("p" * 2049, "s" * 1025, "pk is 2049 bytes of UTF-8; the limit is 2048"),
         ("p", "s" * 1025, "sk is 1025 bytes of UTF-8; the limit is 1024"),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_key_problem_says_what_is_wrong_pk_first(pk: object, sk: object, problem: str) -> None:
     assert key_problem(pk, sk) == problem
