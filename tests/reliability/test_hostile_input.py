@@ -607,6 +607,7 @@ class Ledger(VersionedItem):
     total: int = 0
 
 
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings:UserWarning")
 @pytest.mark.parametrize("version", ["1", None], ids=["str", "None"])
 def test_update_of_a_versioned_item_whose_version_is_not_a_whole_number_is_invalid_item(
     either_store: KeyValueStore, version: object

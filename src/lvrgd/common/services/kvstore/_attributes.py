@@ -286,6 +286,9 @@ def _dumped(operation: str, item: object) -> tuple[str, str, dict[str, Any]]:
     for name in fields:
         if not name:
             raise InvalidItemError(operation, pk, sk, "an attribute name is empty")
+    if fields.get("pk") != pk or fields.get("sk") != sk:
+        reason = "the model stores pk and sk under other names, or other fields under theirs"
+        raise InvalidItemError(operation, pk, sk, reason)
     return pk, sk, fields
 
 
@@ -352,6 +355,6 @@ def _encode_set_of_json_forms(forms: list[Any]) -> AttributeValue:
 def _json_form(value: object) -> Any:
     try:
         return to_jsonable_python(value)
-    except PydanticSerializationError:
+    except (PydanticSerializationError, ValueError):  # UnicodeDecodeError: bytes not UTF-8
         msg = f"a {type(value).__name__} value has no DynamoDB form"
         raise _RefusedError(msg) from None

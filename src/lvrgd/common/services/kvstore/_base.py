@@ -131,6 +131,7 @@ class KeyValueStoreBase(ABC):
     def get_one(self, pk: str, sk: str, model_class: type[T]) -> T | None:
         """The item at (pk, sk) as `model_class`, or None."""
         with self._operation("get_one", pk, sk):
+            _check_model_class("get_one", pk, model_class)
             problem = key_problem(pk, sk)
             if problem is not None:
                 raise InvalidQueryError("get_one", str(pk), problem, sk=str(sk))
@@ -154,6 +155,7 @@ class KeyValueStoreBase(ABC):
     ) -> list[T]:
         """The partition's items in sort-key order, every page followed, up to `limit`."""
         with self._operation("query_by_pk", pk, None):
+            _check_model_class("query_by_pk", pk, model_class)
             query = key_query(
                 "query_by_pk", pk, equals=equals, begins_with=begins_with, between=between,
                 lt=lt, lte=lte, gt=gt, gte=gte, limit=limit, descending=descending,
@@ -179,6 +181,7 @@ class KeyValueStoreBase(ABC):
     ) -> Page[T]:
         """One page of the query; its cursor resumes it, None on the last page."""
         with self._operation("query_page", pk, None):
+            _check_model_class("query_page", pk, model_class)
             request = page_query(
                 "query_page", pk, equals=equals, begins_with=begins_with, between=between,
                 lt=lt, lte=lte, gt=gt, gte=gte, page_size=page_size, cursor=cursor,
@@ -195,6 +198,7 @@ class KeyValueStoreBase(ABC):
     def get_many(self, keys: Sequence[tuple[str, str]], model_class: type[T]) -> list[T]:
         """The items at `keys`, in their order (twice for a key given twice); missing skipped."""
         with self._operation("get_many", None, None):
+            _check_model_class("get_many", "?", model_class)
             found = self._fetch_many(batch_keys("get_many", keys))
             in_order = [item for item in (found.get(key) for key in keys) if item is not None]
             return [decode_item("get_many", item, model_class) for item in in_order]
@@ -236,6 +240,12 @@ class KeyValueStoreBase(ABC):
             self._logger.error("operation failed", op=name, error=type(translated).__name__)
             raise translated from exc
         self._logger.debug(name, op=name, pk=pk, sk=sk, ms=_ms_since(started))
+
+
+def _check_model_class(operation: str, pk: object, model_class: object) -> None:
+    if not (isinstance(model_class, type) and issubclass(model_class, KeyValueItem)):
+        reason = f"model_class must be a KeyValueItem subclass, not {model_class!r}"
+        raise InvalidQueryError(operation, str(pk), reason)
 
 
 def _key_of(item: object) -> tuple[object, object]:

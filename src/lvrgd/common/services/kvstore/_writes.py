@@ -74,6 +74,7 @@ def plan_create(operation: str, item: KeyValueItem) -> Create:
     encoded = encode_item(operation, item)
     if not isinstance(item, VersionedItem):
         return Create(item.pk, item.sk, encoded)
+    _check_version(operation, item)
     encoded[VERSION] = {"N": "1"}
     return Create(item.pk, item.sk, encoded, version=1)
 
@@ -87,6 +88,7 @@ def plan_update(operation: str, item: KeyValueItem) -> Update:
     to_set, to_remove = encode_changes(operation, item)
     if not isinstance(item, VersionedItem):
         return Update(item.pk, item.sk, to_set, tuple(to_remove))
+    _check_version(operation, item)
     to_set[VERSION] = {"N": str(item.version + 1)}
     return Update(item.pk, item.sk, to_set, tuple(to_remove), expected_version=item.version)
 
@@ -109,6 +111,14 @@ def plan_require(operation: str, pk: str, sk: str) -> Require:
     """
     _check_key(operation, pk, sk)
     return Require(pk, sk)
+
+
+def _check_version(operation: str, item: VersionedItem) -> None:
+    # pydantic does not validate assignment: `item.version = None` reaches here.
+    version = item.version
+    if isinstance(version, bool) or not isinstance(version, int):
+        reason = f"version must be a whole number, not {version!r}"
+        raise InvalidItemError(operation, item.pk, item.sk, reason)
 
 
 def _check_key(operation: str, pk: str, sk: str) -> None:
