@@ -19,7 +19,14 @@ from lvrgd.common.services.kvstore._conditions import (
     LessThan,
     SortKeyCondition,
 )
-from lvrgd.common.services.kvstore._writes import VERSION, Create, Delete, Require, Update
+from lvrgd.common.services.kvstore._writes import (
+    VERSION,
+    Create,
+    Delete,
+    Require,
+    Update,
+    update_expression,
+)
 
 if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._limits import Item
@@ -85,15 +92,11 @@ def update_request(  # noqa: PLR0913 - each argument is a distinct part of the r
     """
     names = {"#pk": "pk"}
     values: Item = {}
-    assignments = []
     for index, (name, value) in enumerate(to_set.items()):
         names[f"#s{index}"] = name
         values[f":s{index}"] = value
-        assignments.append(f"#s{index} = :s{index}")
-    removals = []
     for index, name in enumerate(to_remove):
         names[f"#r{index}"] = name
-        removals.append(f"#r{index}")
     condition = "attribute_exists(#pk)"
     if expected_version is not None:
         names["#ver"] = VERSION
@@ -108,13 +111,9 @@ def update_request(  # noqa: PLR0913 - each argument is a distinct part of the r
     }
     if values:
         request["ExpressionAttributeValues"] = values
-    clauses = []
-    if assignments:
-        clauses.append("SET " + ", ".join(assignments))
-    if removals:
-        clauses.append("REMOVE " + ", ".join(removals))
-    if clauses:
-        request["UpdateExpression"] = " ".join(clauses)
+    expression = update_expression(len(to_set), len(to_remove))
+    if expression:
+        request["UpdateExpression"] = expression
     return request
 
 

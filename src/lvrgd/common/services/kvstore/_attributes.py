@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound=KeyValueItem)
 
 KEY_ATTRIBUTES = ("pk", "sk")
+MAX_NAME_BYTES = 65_536
+"""Attribute names are shorter than 64 KB (DynamoDB's naming rules)."""
 _WHOLE_NUMBER_LIMIT = 10**MAX_NUMBER_DIGITS
 _NUMBER_TYPES = frozenset({int, float, Decimal})
 _SET_ORIGINS = (set, frozenset, AbstractSet)
@@ -128,7 +130,15 @@ def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
             names the fields and the errors, never the stored values).
     """
     plan = _read_plan(model_class)
-    fields = {plan.field_names.get(name, name): decode_value(value) for name, value in item.items()}
+    try:
+        fields = {
+            plan.field_names.get(name, name): decode_value(value) for name, value in item.items()
+        }
+    except (AttributeError, TypeError, ValueError, KeyError):  # not DynamoDB's wire form
+        reason = "the engine returned an item that is not in DynamoDB's wire form"
+        raise InvalidItemError(
+            operation, _key_text(item, "pk"), _key_text(item, "sk"), reason
+        ) from None
     for name, value in plan.absent_values.items():
         if name not in fields:
             fields[name] = set() if value is _EMPTY_SET else value
@@ -147,6 +157,11 @@ def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
         )
         reason = f"the stored item is not a valid {model_class.__name__} ({problems})"
         raise InvalidItemError(operation, str(pk), str(sk), reason) from None
+
+
+def _key_text(item: Item, name: str) -> str:
+    value = item.get(name)
+    return str(value.get("S")) if isinstance(value, dict) else "?"
 
 
 def encode_value(value: Any, depth: int = 2) -> AttributeValue:
@@ -286,6 +301,8 @@ def _dumped(operation: str, item: object) -> tuple[str, str, dict[str, Any]]:
     for name in fields:
         if not name:
             raise InvalidItemError(operation, pk, sk, "an attribute name is empty")
+        if len(name.encode("utf-8", "surrogatepass")) >= MAX_NAME_BYTES:
+            raise InvalidItemError(operation, pk, sk, "an attribute name is 64 KB or more")
     if fields.get("pk") != pk or fields.get("sk") != sk:
         reason = "the model stores pk and sk under other names, or other fields under theirs"
         raise InvalidItemError(operation, pk, sk, reason)

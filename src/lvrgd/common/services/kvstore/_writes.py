@@ -23,6 +23,8 @@ from ._item import KeyValueItem, VersionedItem
 from ._limits import Item, key_problem
 
 VERSION = "version"
+MAX_EXPRESSION_BYTES = 4096
+"""DynamoDB's longest expression string (UpdateExpression, ConditionExpression...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +85,37 @@ def plan_update(operation: str, item: KeyValueItem) -> Update:
     """The Update for `item`; a VersionedItem expects its version and stores the next.
 
     Raises:
-        InvalidItemError: If the item breaks a limit or has no wire form.
+        InvalidItemError: If the item breaks a limit or has no wire form, or the update
+            needs an expression longer than DynamoDB's 4 KB.
     """
     to_set, to_remove = encode_changes(operation, item)
-    if not isinstance(item, VersionedItem):
-        return Update(item.pk, item.sk, to_set, tuple(to_remove))
-    _check_version(operation, item)
-    to_set[VERSION] = {"N": str(item.version + 1)}
-    return Update(item.pk, item.sk, to_set, tuple(to_remove), expected_version=item.version)
+    expected = None
+    if isinstance(item, VersionedItem):
+        _check_version(operation, item)
+        to_set[VERSION] = {"N": str(item.version + 1)}
+        expected = item.version
+    expression = update_expression(len(to_set), len(to_remove))
+    if len(expression) > MAX_EXPRESSION_BYTES:
+        reason = (
+            f"the update changes {len(to_set) + len(to_remove)} attributes, so its expression "
+            f"is {len(expression)} bytes; DynamoDB's limit is {MAX_EXPRESSION_BYTES}"
+        )
+        raise InvalidItemError(operation, item.pk, item.sk, reason)
+    return Update(item.pk, item.sk, to_set, tuple(to_remove), expected_version=expected)
+
+
+def update_expression(set_count: int, remove_count: int) -> str:
+    """The UpdateExpression of an update: ``SET #s0 = :s0, ... REMOVE #r0, ...``.
+
+    Both adapters need it: DynamoDB's adapter sends it, and both refuse an update
+    whose expression is longer than DynamoDB allows.
+    """
+    clauses = []
+    if set_count:
+        clauses.append("SET " + ", ".join(f"#s{i} = :s{i}" for i in range(set_count)))
+    if remove_count:
+        clauses.append("REMOVE " + ", ".join(f"#r{i}" for i in range(remove_count)))
+    return " ".join(clauses)
 
 
 def plan_delete(operation: str, pk: str, sk: str) -> Delete:

@@ -1,0 +1,1 @@
+"""Differential suite: the in-memory store against DynamoDB engines, call by call."""

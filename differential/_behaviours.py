@@ -1,0 +1,748 @@
+"""Every row of docs/fidelity.md: what DynamoDB documents, and what each backend did.
+
+The probes are in ``_steps_reads.py`` and ``_steps_writes.py``; ``_fidelity.py``
+renders this table into the page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from differential._behaviour import (
+    ATTRIBUTE_LIMITS,
+    CONDITIONS,
+    CONSISTENCY,
+    DATA_TYPE_LIMITS,
+    DELETE_ITEM,
+    EXPRESSION_LIMITS,
+    GET_ITEM,
+    ITEM_LIMITS,
+    KEY_CONDITIONS,
+    KEY_LIMITS,
+    NAMES,
+    NAMING,
+    NUMBERS,
+    PAGINATION,
+    PUT_ITEM,
+    QUERY,
+    SETS,
+    SIZES,
+    UPDATE_ITEM,
+    UPDATES,
+    Behaviour,
+    recorded_as,
+)
+from differential._probes import (
+    CONDITION_FAILED,
+    NO_ITEM,
+    boundary_label,
+    item,
+    mem_query_label,
+    raw_query_label,
+    sort_keys_label,
+)
+from differential._raw import ACCEPTED, REFUSED
+from differential._steps_reads import (
+    CONTROLS,
+    ORDERED,
+    PREFIXED,
+    descending_engine,
+    empty_keys_engine,
+    empty_keys_memory,
+    limit_engine,
+    limit_memory,
+    nan_engine,
+    nan_memory,
+    number_pair,
+    number_read,
+    pages_engine,
+    pages_memory,
+    read_key,
+    seeded_engine,
+    seeded_memory,
+    write_key,
+)
+from differential._steps_writes import (
+    BINARY_EXTRA,
+    CONTAINERS_EXTRA,
+    LONG_NAME,
+    NUMBERS_EXTRA,
+    SETS_EXTRA,
+    bare_update_engine,
+    bare_update_memory,
+    boundary,
+    create_twice_engine,
+    create_twice_memory,
+    delete_missing_engine,
+    delete_missing_memory,
+    duplicates_engine,
+    duplicates_memory,
+    empty_map_key_engine,
+    empty_set_engine,
+    empty_set_memory,
+    long_name,
+    names_engine,
+    names_memory,
+    nesting,
+    read_after_write_engine,
+    read_after_write_memory,
+    replace_engine,
+    replace_memory,
+    round_trip,
+    sized,
+    types_engine,
+    types_memory,
+    update_at_limit_engine,
+    update_at_limit_memory,
+    update_missing_engine,
+    update_missing_memory,
+    update_narrow_engine,
+    update_narrow_memory,
+    wide_update,
+)
+
+if TYPE_CHECKING:
+    from differential._behaviour import Probes
+
+
+def _b(probes: Probes, **rest: Any) -> Behaviour:
+    return Behaviour(on_memory=probes[0], on_engine=probes[1], **rest)
+
+
+BOTH = boundary_label(ACCEPTED, REFUSED)
+NONE_ACCEPTED = boundary_label(REFUSED, REFUSED)
+BOTH_ACCEPTED = boundary_label(ACCEPTED, ACCEPTED)
+
+
+BEHAVIOURS: tuple[Behaviour, ...] = (
+    # -- keys --
+    _b(
+        write_key("é" * 1024, "s"),
+        anchor="key-pk-2048-bytes",
+        title="Partition key of 2,048 UTF-8 bytes (1,024 times é)",
+        documented=f"[A partition key value is 1 to 2,048 bytes]({KEY_LIMITS}).",
+        expected=ACCEPTED,
+        recorded=recorded_as(ACCEPTED),
+    ),
+    _b(
+        write_key("é" * 1024 + "a", "s"),
+        anchor="key-pk-2049-bytes",
+        title="Partition key of 2,049 UTF-8 bytes (1,025 characters)",
+        documented=f"[At most 2,048 bytes]({KEY_LIMITS}); strings are [UTF-8]({SIZES}).",
+        expected=REFUSED,
+        recorded=recorded_as(REFUSED, dynalite=ACCEPTED),
+    ),
+    _b(
+        write_key("p", "€" * 341 + "a"),
+        anchor="key-sk-1024-bytes",
+        title="Sort key of 1,024 UTF-8 bytes (342 characters)",
+        documented=f"[A sort key value is 1 to 1,024 bytes]({KEY_LIMITS}).",
+        expected=ACCEPTED,
+        recorded=recorded_as(ACCEPTED),
+    ),
+    _b(
+        write_key("p", "€" * 341 + "é"),
+        anchor="key-sk-1025-bytes",
+        title="Sort key of 1,025 UTF-8 bytes (342 characters)",
+        documented=f"[At most 1,024 bytes]({KEY_LIMITS}); strings are [UTF-8]({SIZES}).",
+        expected=REFUSED,
+        recorded=recorded_as(REFUSED, dynalite=ACCEPTED),
+    ),
+    Behaviour(
+        anchor="key-empty",
+        title="Empty partition key / empty sort key",
+        documented=(
+            f"[Key attributes of type String must have a length greater than zero]({PUT_ITEM})."
+        ),
+        expected=boundary_label(REFUSED, REFUSED),
+        on_memory=empty_keys_memory,
+        on_engine=empty_keys_engine,
+        recorded=recorded_as(boundary_label(REFUSED, REFUSED)),
+    ),
+    _b(
+        read_key("a" * 2049, "s"),
+        anchor="key-get-oversized",
+        title="GetItem with a 2,049-byte partition key",
+        documented=(
+            f"[The key limits]({KEY_LIMITS}); what a read with a longer key gives is not "
+            "documented."
+        ),
+        expected=None,
+        recorded=recorded_as(REFUSED, moto=NO_ITEM),
+    ),
+    Behaviour(
+        anchor="key-query-oversized",
+        title="Query of a 2,049-byte partition key",
+        documented=f"[The key limits]({KEY_LIMITS}); not documented for a Query's key condition.",
+        expected=None,
+        on_memory=lambda store: mem_query_label(store, "a" * 2049),
+        on_engine=lambda raw: raw_query_label(raw, "a" * 2049),
+        recorded=recorded_as("[]", memory=REFUSED),
+    ),
+    Behaviour(
+        anchor="key-query-empty-bound",
+        title='Query with `begins_with(sk, "")`',
+        documented=(
+            f"[Key attributes cannot be empty]({PUT_ITEM}); not documented for a key condition's "
+            "operand."
+        ),
+        expected=None,
+        on_memory=lambda store: mem_query_label(store, "probe#bound", begins_with=""),
+        on_engine=lambda raw: raw_query_label(raw, "probe#bound", "begins_with(#sk, :a)", a=""),
+        recorded=recorded_as(REFUSED, dynalite="[]"),
+    ),
+    # -- order and conditions --
+    Behaviour(
+        anchor="order-utf8-ascending",
+        title="Query order, ascending, across the BMP's end",
+        documented=f"[Results are returned in order of UTF-8 bytes]({KEY_CONDITIONS}).",
+        expected=sort_keys_label(list(ORDERED)),
+        on_memory=seeded_memory("probe#order", ORDERED),
+        on_engine=seeded_engine("probe#order", ORDERED),
+        recorded=recorded_as(sort_keys_label(list(ORDERED))),
+    ),
+    Behaviour(
+        anchor="order-utf8-descending",
+        title="Query order, descending (`ScanIndexForward=false`)",
+        documented=f"[ScanIndexForward false reverses the order]({KEY_CONDITIONS}).",
+        expected=sort_keys_label(list(reversed(ORDERED))),
+        on_memory=seeded_memory("probe#order-desc", ORDERED, descending=True),
+        on_engine=descending_engine("probe#order-desc"),
+        recorded=recorded_as(sort_keys_label(list(reversed(ORDERED)))),
+    ),
+    Behaviour(
+        anchor="order-control-characters",
+        title="Query order with NUL and control characters",
+        documented=f"[Order of UTF-8 bytes]({KEY_CONDITIONS}).",
+        expected=sort_keys_label(list(CONTROLS)),
+        on_memory=seeded_memory("probe#controls", CONTROLS),
+        on_engine=seeded_engine("probe#controls", CONTROLS),
+        recorded=recorded_as(sort_keys_label(list(CONTROLS))),
+    ),
+    Behaviour(
+        anchor="condition-begins-with-shared-byte",
+        title="`begins_with` on a prefix sharing a UTF-8 byte with another character",
+        documented=f"[begins_with(a, substr) is true if a begins with substr]({KEY_CONDITIONS}).",
+        expected=sort_keys_label(["é", "éa"]),
+        on_memory=seeded_memory("probe#prefix", PREFIXED, begins_with="é"),
+        on_engine=seeded_engine("probe#prefix", PREFIXED, "begins_with(#sk, :a)", a="é"),
+        recorded=recorded_as(sort_keys_label(["é", "éa"])),
+    ),
+    Behaviour(
+        anchor="condition-between-inclusive",
+        title="`BETWEEN` includes both bounds",
+        documented=f"[a BETWEEN b AND c is true if a >= b and a <= c]({KEY_CONDITIONS}).",
+        expected=sort_keys_label(list(ORDERED[2:])),
+        on_memory=seeded_memory("probe#between", ORDERED, between=("é", "😀")),
+        on_engine=seeded_engine("probe#between", ORDERED, "#sk BETWEEN :a AND :b", a="é", b="😀"),
+        recorded=recorded_as(sort_keys_label(list(ORDERED[2:]))),
+    ),
+    Behaviour(
+        anchor="condition-gt-past-bmp",
+        title='`sk > "\\uffff"` finds characters beyond the BMP',
+        documented=f"[Comparisons follow the order of UTF-8 bytes]({KEY_CONDITIONS}).",
+        expected=sort_keys_label(list(ORDERED[-2:])),
+        on_memory=seeded_memory("probe#gt", ORDERED, gt="\uffff"),
+        on_engine=seeded_engine("probe#gt", ORDERED, "#sk > :a", a="\uffff"),
+        recorded=recorded_as(sort_keys_label(list(ORDERED[-2:]))),
+    ),
+    Behaviour(
+        anchor="condition-lte-non-bmp",
+        title='`sk <= "\\U00010000"` stops before U+1F600',
+        documented=f"[Comparisons follow the order of UTF-8 bytes]({KEY_CONDITIONS}).",
+        expected=sort_keys_label(list(ORDERED[:-1])),
+        on_memory=seeded_memory("probe#lte", ORDERED, lte="\U00010000"),
+        on_engine=seeded_engine("probe#lte", ORDERED, "#sk <= :a", a="\U00010000"),
+        recorded=recorded_as(sort_keys_label(list(ORDERED[:-1]))),
+    ),
+    Behaviour(
+        anchor="condition-between-across-surrogates",
+        title='`BETWEEN "\ue000" AND "😀"`: in order in UTF-8, not in UTF-16',
+        documented=f"[Comparisons follow the order of UTF-8 bytes]({KEY_CONDITIONS}).",
+        expected=sort_keys_label(list(ORDERED[4:])),
+        on_memory=seeded_memory("probe#between-utf16", ORDERED, between=("\ue000", "😀")),
+        on_engine=seeded_engine(
+            "probe#between-utf16", ORDERED, "#sk BETWEEN :a AND :b", a="\ue000", b="😀"
+        ),
+        recorded=recorded_as(sort_keys_label(list(ORDERED[4:])), dynalite=REFUSED),
+    ),
+    Behaviour(
+        anchor="condition-between-reversed",
+        title="`BETWEEN` with the low bound above the high bound",
+        documented=(
+            f"[BETWEEN is defined for b <= c]({KEY_CONDITIONS}); the error for b > c is not "
+            "documented."
+        ),
+        expected=None,
+        on_memory=seeded_memory("probe#reversed", ORDERED, between=("z", "a")),
+        on_engine=seeded_engine("probe#reversed", ORDERED, "#sk BETWEEN :a AND :b", a="z", b="a"),
+        recorded=recorded_as(REFUSED, moto="[]"),
+    ),
+    Behaviour(
+        anchor="query-empty-partition",
+        title="Query of a partition with no item",
+        documented=f"[If no matching items are found, the result set is empty]({KEY_CONDITIONS}).",
+        expected="[]",
+        on_memory=lambda store: mem_query_label(store, "probe#nothing"),
+        on_engine=lambda raw: raw_query_label(raw, "probe#nothing"),
+        recorded=recorded_as("[]"),
+    ),
+    Behaviour(
+        anchor="query-limit-last-evaluated-key",
+        title="Query whose `Limit` equals the items left",
+        documented=(
+            "[When the Limit is reached, the operation stops and returns a "
+            f"LastEvaluatedKey]({QUERY}); "
+            f"[paginate until it is absent]({PAGINATION})."
+        ),
+        expected="3 items, a LastEvaluatedKey",
+        on_memory=limit_memory,
+        on_engine=limit_engine,
+        recorded=recorded_as(
+            "3 items, a LastEvaluatedKey",
+            memory="3 items (the port has no pages)",
+            moto="3 items, no LastEvaluatedKey",
+        ),
+        why=(
+            "query_by_pk follows LastEvaluatedKey itself and returns items only; no page reaches "
+            "the caller"
+        ),
+    ),
+    Behaviour(
+        anchor="query-page-1mb",
+        title="Query pages of twelve 100 KB items",
+        documented=(
+            f"[A Query reads at most 1 MB of data per call]({QUERY}); where the page ends exactly "
+            "is not documented."
+        ),
+        expected=None,
+        on_memory=pages_memory,
+        on_engine=pages_engine,
+        recorded={
+            "memory": "12 items in one call (the port follows pages)",
+            "moto": "pages of 9 + 3 items",
+            "dynalite": "pages of 11 + 1 items",
+            "ministack": "pages of 10 + 2 items",
+        },
+    ),
+    # -- numbers --
+    _b(
+        number_read("1.50"),
+        anchor="number-trailing-zeros",
+        title="Number `1.50` read back",
+        documented=f"[Leading and trailing zeroes are trimmed]({NUMBERS}).",
+        expected="1.5",
+        recorded=recorded_as("1.5", moto="1.50"),
+    ),
+    _b(
+        number_read("00012.3400"),
+        anchor="number-leading-zeros",
+        title="Number `00012.3400` read back",
+        documented=f"[Leading and trailing zeroes are trimmed]({NUMBERS}).",
+        expected="12.34",
+        recorded=recorded_as("12.34", moto="00012.3400"),
+    ),
+    _b(
+        number_read("-0"),
+        anchor="number-negative-zero",
+        title="Number `-0` read back",
+        documented=f"[Numbers are exact decimals]({NUMBERS}); the text of zero is not documented.",
+        expected=None,
+        recorded=recorded_as("0", moto="-0"),
+    ),
+    _b(
+        number_read("1E+5"),
+        anchor="number-exponent",
+        title="Number `1E+5` read back",
+        documented=(
+            f"[Numbers are sent and returned as strings]({NUMBERS}); the returned form is not "
+            "documented."
+        ),
+        expected=None,
+        recorded=recorded_as("100000", moto="1E+5"),
+    ),
+    _b(
+        number_pair(
+            "12345678901234567890123456789012345678", "123456789012345678901234567890123456789"
+        ),
+        anchor="number-38-digits",
+        title="38 significant digits / 39",
+        documented=f"[A number has up to 38 digits of precision]({DATA_TYPE_LIMITS}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=BOTH_ACCEPTED),
+    ),
+    _b(
+        number_pair("9.9999999999999999999999999999999999999E+125", "1E+126"),
+        anchor="number-largest",
+        title="9.99…9E+125 / 1E+126",
+        documented=(
+            "[Positive range 1E-130 to "
+            f"9.9999999999999999999999999999999999999E+125]({DATA_TYPE_LIMITS})."
+        ),
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=BOTH_ACCEPTED),
+    ),
+    _b(
+        number_pair("1E-130", "1E-131"),
+        anchor="number-smallest",
+        title="1E-130 / 1E-131",
+        documented=f"[Positive range 1E-130 to 9.99…E+125]({DATA_TYPE_LIMITS}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH),
+    ),
+    _b(
+        number_pair("-9.9999999999999999999999999999999999999E+125", "-1E+126"),
+        anchor="number-negative-range",
+        title="-9.99…9E+125 / -1E+126",
+        documented=f"[Negative range -9.99…E+125 to -1E-130]({DATA_TYPE_LIMITS}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=BOTH_ACCEPTED),
+    ),
+    Behaviour(
+        anchor="number-nan",
+        title="NaN as a number",
+        documented=f"[Numbers are finite decimals within the range]({DATA_TYPE_LIMITS}).",
+        expected=REFUSED,
+        on_memory=nan_memory,
+        on_engine=nan_engine,
+        recorded=recorded_as(REFUSED),
+    ),
+    # -- sizes --
+    _b(
+        boundary(sized("probe#size", {})),
+        anchor="size-409600-put",
+        title="Item of 409,600 bytes / 409,601 (ASCII)",
+        documented=(
+            f"[The maximum item size is 400 KB]({ITEM_LIMITS}), [1 KB = 1,024 "
+            f"bytes]({ITEM_LIMITS})."
+        ),
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED),
+    ),
+    _b(
+        boundary(sized("probe#size-utf8", {}, unit="é")),
+        anchor="size-utf8-strings",
+        title="Item of 409,600 / 409,601 bytes, its bulk in 2-byte characters",
+        documented=f"[A string's size is its number of UTF-8 bytes]({SIZES}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED, dynalite=BOTH_ACCEPTED),
+    ),
+    _b(
+        boundary(sized("probe#size-name", {}, pad_name="é" * 200)),
+        anchor="size-utf8-names",
+        title="Item of 409,600 / 409,601 bytes with a 400-byte attribute name",
+        documented=f"[Attribute names count in UTF-8 bytes]({SIZES}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED, dynalite=BOTH_ACCEPTED),
+    ),
+    _b(
+        boundary(sized("probe#size-numbers", NUMBERS_EXTRA)),
+        anchor="size-numbers",
+        title="Item of 409,600 / 409,601 bytes holding numbers",
+        documented=f"[A number is about 1 byte per two significant digits, plus 1]({SIZES}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED),
+    ),
+    _b(
+        boundary(sized("probe#size-containers", CONTAINERS_EXTRA)),
+        anchor="size-lists-and-maps",
+        title="Item of 409,600 / 409,601 bytes holding lists and maps",
+        documented=f"[A list or map is 3 bytes plus its elements, each 1 byte more]({SIZES}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED),
+    ),
+    _b(
+        boundary(sized("probe#size-sets", SETS_EXTRA)),
+        anchor="size-sets",
+        title="Item of 409,600 / 409,601 bytes holding SS, NS and BS",
+        documented=f"[A set is the sum of its elements]({SIZES}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED),
+    ),
+    _b(
+        boundary(sized("probe#size-binary", BINARY_EXTRA)),
+        anchor="size-binary",
+        title="Item of 409,600 / 409,601 bytes holding binary",
+        documented=f"[A binary counts its raw bytes, not its base64 form]({SIZES}).",
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED),
+    ),
+    Behaviour(
+        anchor="size-update-at-limit",
+        title="UpdateItem SET leaving an item of 409,600 / 409,601 bytes (key `u`/`a`)",
+        documented=(
+            f"[The 400 KB limit applies to the item]({ITEM_LIMITS}); [UpdateItem edits an "
+            f"item]({UPDATE_ITEM})."
+        ),
+        expected=BOTH,
+        on_memory=update_at_limit_memory,
+        on_engine=update_at_limit_engine,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED, ministack=NONE_ACCEPTED),
+    ),
+    Behaviour(
+        anchor="size-update-replaces-value",
+        title="UpdateItem replacing a 300,000-byte value by another",
+        documented=(
+            f"[The limit applies to the item after the update]({ITEM_LIMITS}): here 300,014 bytes."
+        ),
+        expected=ACCEPTED,
+        on_memory=replace_memory,
+        on_engine=replace_engine,
+        recorded=recorded_as(ACCEPTED, moto=REFUSED),
+    ),
+    # -- nesting --
+    _b(
+        nesting(31, "v"),
+        anchor="nesting-31-maps",
+        title="31 maps nested in an attribute, around a string",
+        documented=f"[Nested attributes up to 32 levels deep]({ATTRIBUTE_LIMITS}).",
+        expected=ACCEPTED,
+        recorded=recorded_as(ACCEPTED),
+    ),
+    _b(
+        nesting(32, "v"),
+        anchor="nesting-32-maps",
+        title="32 maps nested in an attribute, around a string",
+        documented=f"[Up to 32 levels]({ATTRIBUTE_LIMITS}); the string sits at level 33.",
+        expected=REFUSED,
+        recorded=recorded_as(REFUSED, moto=ACCEPTED, dynalite=ACCEPTED),
+    ),
+    _b(
+        nesting(32, "v", kind="list"),
+        anchor="nesting-32-lists",
+        title="32 lists nested in an attribute, around a string",
+        documented=f"[Up to 32 levels]({ATTRIBUTE_LIMITS}).",
+        expected=REFUSED,
+        recorded=recorded_as(REFUSED, moto=ACCEPTED, dynalite=ACCEPTED),
+    ),
+    _b(
+        nesting(31, {}),
+        anchor="nesting-32-maps-empty",
+        title="32 maps nested in an attribute, the innermost empty",
+        documented=(
+            f"[Up to 32 levels]({ATTRIBUTE_LIMITS}); whether an empty map is a level is not "
+            "documented."
+        ),
+        expected=None,
+        recorded=recorded_as(ACCEPTED, memory=REFUSED),
+    ),
+    # -- sets --
+    Behaviour(
+        anchor="set-empty",
+        title="Empty string set",
+        documented=f"[DynamoDB does not support empty sets]({SETS}).",
+        expected=REFUSED,
+        on_memory=empty_set_memory,
+        on_engine=empty_set_engine("SS"),
+        recorded=recorded_as(REFUSED, memory="no attribute stored, read back as set()"),
+        why=(
+            "the port must round-trip an empty set field (DESIGN.md), so it never sends one: "
+            "it stores no attribute and rebuilds the empty set from the annotation"
+        ),
+    ),
+    Behaviour(
+        anchor="set-empty-binary",
+        title="Empty binary set",
+        documented=f"[DynamoDB does not support empty sets]({SETS}).",
+        expected=REFUSED,
+        on_memory=empty_set_memory,
+        on_engine=empty_set_engine("BS"),
+        recorded=recorded_as(
+            REFUSED, memory="no attribute stored, read back as set()", moto=ACCEPTED
+        ),
+        why="as for an empty string set: the port never sends an empty set",
+    ),
+    Behaviour(
+        anchor="set-duplicates",
+        title="A set with a repeated element",
+        documented=f"[Each value within a set must be unique]({SETS}).",
+        expected="SS, NS, BS: refused, refused, refused",
+        on_memory=duplicates_memory,
+        on_engine=duplicates_engine,
+        recorded=recorded_as(
+            "SS, NS, BS: refused, refused, refused",
+            memory="one element stored (1)",
+            moto="SS, NS, BS: accepted, accepted, accepted",
+        ),
+        why=(
+            "a Python set cannot hold a value twice ({1, Decimal('1.0')} is one element), so the "
+            "port cannot send one"
+        ),
+    ),
+    _b(
+        round_trip(item("probe#set-empty-string", "s", ss={"", "a"}, bs={b"", b"a"})),
+        anchor="set-empty-member",
+        title="Empty string and empty binary inside sets",
+        documented=f"[Empty String and Binary values are allowed within a set]({SETS}).",
+        expected="read back as sent",
+        recorded=recorded_as("read back as sent"),
+    ),
+    # -- empty values, names --
+    _b(
+        round_trip(item("probe#empty-values", "s", s="", b=b"")),
+        anchor="empty-string-and-binary",
+        title="Empty string and empty binary attributes",
+        documented=f"[Empty String and Binary attribute values are allowed]({PUT_ITEM}).",
+        expected="read back as sent",
+        recorded=recorded_as("read back as sent"),
+    ),
+    _b(
+        round_trip(item("probe#empty-nested", "s", m={"k": "", "l": ["", b""]})),
+        anchor="empty-strings-nested",
+        title="Empty strings and binaries in maps and lists",
+        documented=f"[Empty values are allowed in lists and maps]({PUT_ITEM}).",
+        expected="read back as sent",
+        recorded=recorded_as("read back as sent"),
+    ),
+    Behaviour(
+        anchor="empty-map-key",
+        title="A map with an empty key",
+        documented=(
+            f"[Attribute names are at least one character]({NAMING}); keys inside a map are not "
+            "covered."
+        ),
+        expected=None,
+        on_memory=round_trip(item("probe#empty-map-key", "s", m={"": "v"}))[0],
+        on_engine=empty_map_key_engine,
+        recorded=recorded_as(
+            "read back as sent", moto="stored; read back malformed: `{'m': {'M': {'S': 'v'}}}`"
+        ),
+    ),
+    Behaviour(
+        anchor="names-reserved-and-special",
+        title="Names that are reserved words or hold `.`, `#`, `:`, `é`",
+        documented=(
+            f"[Use expression attribute names for reserved words and special characters]({NAMES})."
+        ),
+        expected="set and read back",
+        on_memory=names_memory,
+        on_engine=names_engine,
+        recorded=recorded_as("set and read back"),
+    ),
+    _b(
+        long_name(LONG_NAME - 1),
+        anchor="name-65535-bytes",
+        title="Attribute name of 65,535 bytes",
+        documented=f"[Attribute names are less than 64 KB]({NAMING}).",
+        expected=ACCEPTED,
+        recorded=recorded_as(ACCEPTED),
+    ),
+    _b(
+        long_name(LONG_NAME),
+        anchor="name-64kb",
+        title="Attribute name of 65,536 bytes (64 KB)",
+        documented=f"[Attribute names must be less than 64 KB in size]({NAMING}).",
+        expected=REFUSED,
+        recorded=recorded_as(ACCEPTED, memory=REFUSED),
+    ),
+    _b(
+        long_name(0),
+        anchor="name-empty",
+        title="Empty attribute name",
+        documented=f"[Attribute names must be at least one character long]({NAMING}).",
+        expected=REFUSED,
+        recorded=recorded_as(ACCEPTED, memory=REFUSED),
+    ),
+    # -- writes and reads --
+    Behaviour(
+        anchor="put-condition-existing",
+        title="Conditional PutItem on an existing key",
+        documented=(
+            f"[A failed condition writes nothing: ConditionalCheckFailedException]({CONDITIONS})."
+        ),
+        expected=CONDITION_FAILED,
+        on_memory=create_twice_memory,
+        on_engine=create_twice_engine,
+        recorded=recorded_as(CONDITION_FAILED),
+    ),
+    Behaviour(
+        anchor="update-condition-missing",
+        title="Conditional UpdateItem of a missing key",
+        documented=(
+            f"[UpdateItem creates a missing item]({UPDATE_ITEM}) unless "
+            f"[a condition fails]({CONDITIONS})."
+        ),
+        expected=CONDITION_FAILED,
+        on_memory=update_missing_memory,
+        on_engine=update_missing_engine,
+        recorded=recorded_as(CONDITION_FAILED),
+    ),
+    Behaviour(
+        anchor="delete-condition-missing",
+        title="Conditional DeleteItem of a missing key",
+        documented=f"[A failed condition gives ConditionalCheckFailedException]({DELETE_ITEM}).",
+        expected=CONDITION_FAILED,
+        on_memory=delete_missing_memory,
+        on_engine=delete_missing_engine,
+        recorded=recorded_as(CONDITION_FAILED),
+    ),
+    Behaviour(
+        anchor="update-keeps-other-attributes",
+        title="UpdateItem SETs one attribute and REMOVEs an absent one",
+        documented=(
+            f"[SET changes the named attributes; REMOVE of an absent one is no error]({UPDATES})."
+        ),
+        expected="others kept, absent REMOVE ignored",
+        on_memory=update_narrow_memory,
+        on_engine=update_narrow_engine,
+        recorded=recorded_as("others kept, absent REMOVE ignored"),
+    ),
+    Behaviour(
+        anchor="update-without-expression",
+        title="UpdateItem with a condition and no UpdateExpression",
+        documented=f"[UpdateExpression is optional]({UPDATE_ITEM}).",
+        expected=ACCEPTED,
+        on_memory=bare_update_memory,
+        on_engine=bare_update_engine,
+        recorded=recorded_as(ACCEPTED, moto="error 500"),
+    ),
+    _b(
+        wide_update(200),
+        anchor="update-200-actions",
+        title="The port's update of a 200-field model (200 SET actions, 2.8 KB expression)",
+        documented=f"[An expression string may be up to 4 KB]({EXPRESSION_LIMITS}).",
+        expected=ACCEPTED,
+        recorded=recorded_as(ACCEPTED, moto="error 500 (2,782-byte expression)"),
+    ),
+    _b(
+        wide_update(300),
+        anchor="update-expression-over-4kb",
+        title="The port's update of a 300-field model (its UpdateExpression is 4,282 bytes)",
+        documented=f"[The maximum length of any expression string is 4 KB]({EXPRESSION_LIMITS}).",
+        expected=REFUSED,
+        recorded=recorded_as(
+            REFUSED,
+            moto="error 500 (4,282-byte expression)",
+            dynalite=ACCEPTED,
+        ),
+    ),
+    _b(
+        read_key("probe#never", "s"),
+        anchor="get-missing",
+        title="GetItem of a missing key",
+        documented=f"[No item: the answer has no Item]({GET_ITEM}).",
+        expected=NO_ITEM,
+        recorded=recorded_as(NO_ITEM),
+    ),
+    Behaviour(
+        anchor="read-after-write",
+        title="Strongly consistent GetItem right after PutItem",
+        documented=f"[A strongly consistent read returns the latest write]({CONSISTENCY}).",
+        expected="item",
+        on_memory=read_after_write_memory,
+        on_engine=read_after_write_engine,
+        recorded=recorded_as("item"),
+    ),
+    Behaviour(
+        anchor="round-trip-all-types",
+        title="S, N, B, BOOL, NULL (in a map), L, M, SS, NS, BS read back as written",
+        documented=(
+            f"[The data types]({NUMBERS}); a top-level None is no attribute in the port "
+            "(DESIGN.md)."
+        ),
+        expected="read back as sent",
+        on_memory=types_memory,
+        on_engine=types_engine,
+        recorded=recorded_as("read back as sent"),
+    ),
+)

@@ -1,0 +1,29 @@
+"""An engine under test: its name, its steering, and fresh tables on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from adapters import Harness
+    from differential._steering import Steering
+    from lvrgd.common.services.kvstore import KeyValueStore
+
+
+@dataclass(frozen=True)
+class EngineUnderTest:
+    """A started engine, its steering, and fresh tables on demand.
+
+    Attributes:
+        name: The backend's name, e.g. ``dynalite``.
+        steering: What the state machine avoids generating for it (docs/fidelity.md).
+    """
+
+    name: str
+    steering: Steering
+    _harness: Harness
+
+    def new_store(self) -> KeyValueStore:
+        """DynamoDBService on a new, empty table of this engine."""
+        return self._harness.new_store()

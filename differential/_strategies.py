@@ -1,0 +1,400 @@
+"""What the state machine generates: the inputs that break stores.
+
+Keys in multi-byte UTF-8 and beyond the BMP, at and past their byte limits, with
+characters that share leading UTF-8 bytes (so a prefix can stop inside another
+character's bytes) and characters whose UTF-8 and UTF-16 orders differ; numbers at
+38 digits and at the ends of DynamoDB's range, negative zero, trailing zeros, floats;
+empty strings, empty and mixed sets, maps nested near 32 levels, items near 400 KB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from hypothesis import strategies as st
+
+from differential._models import (
+    BIG_MODELS,
+    READERS,
+    WIDE_FIELDS,
+    BigBinary,
+    BigText,
+    Measure,
+    Note,
+    Payload,
+    Wide,
+)
+from lvrgd.common.services.kvstore import (
+    MAX_ITEM_BYTES,
+    MAX_PARTITION_KEY_BYTES,
+    MAX_SORT_KEY_BYTES,
+    InvalidItemError,
+    KeyValueItem,
+)
+from lvrgd.common.services.kvstore._attributes import encode_item
+from lvrgd.common.services.kvstore._limits import item_size
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from differential._steering import Steering
+    from lvrgd.common.services.kvstore import KeyValueStore
+
+SearchStrategy = st.SearchStrategy
+T = TypeVar("T")
+
+KEY_CHARS = (
+    "a", "b", "z", "0", "#", "\x00", "\x01", "\x7f",
+    "\x80", "é", "ê", "ÿ", "Ā",  # 2 bytes; é (C3 A9) and ê (C3 AA) share their first byte
+    "€", "₭", "\ud7ff", "\ue000", "\uffff",  # 3 bytes; € (E2 82 AC) and ₭ (E2 82 AD) share two
+    "\U00010000", "😀", "😁", "\U0010ffff",  # 4 bytes; UTF-16 puts these before \ue000
+)  # fmt: skip
+"""Characters of keys: UTF-8 byte order differs from UTF-16 order across \\ue000-\\U00010000."""
+MULTI_BYTE = tuple(c for c in KEY_CHARS if len(c.encode("utf-8")) > 1)
+LONE_SURROGATES = ("\ud800", "\udbff", "\udc00", "\udfff")
+"""Not valid Unicode: no UTF-8 form, so no store may hold them."""
+PARTITIONS = ("p", "q", "é", "😀", "\x00")
+"""Few partitions, so that models share them."""
+BIG_PARTITIONS = ("big#1", "big#é")
+
+DECIMAL_EDGES = tuple(
+    Decimal(text)
+    for text in (
+        "0", "-0", "0E-10", "-0.000", "1.50", "100", "1E+2", "1.000", "0.1", "-1.5E-7",
+        "9.9999999999999999999999999999999999999E+125",
+        "-9.9999999999999999999999999999999999999E+125",
+        "1E+125", "1E+126", "-1E+126", "1E-130", "-1E-130", "1E-131", "9.99E-131",
+        "12345678901234567890123456789012345678",
+        "123456789012345678901234567890123456789",
+        "1234567890123456789012345678901234567.80",
+        "0.1000000000000000055511151231257827021181583404541015625",
+    )
+)  # fmt: skip
+INT_EDGES = (0, -1, 10**38 - 1, -(10**38 - 1), 10**38, 10**39 - 1, 10**125, 10**126, 2**63)
+FLOAT_EDGES = (
+    -0.0, 0.1, 1e-130, 1e-131, 5e-324, 1e125, 9.999999999999999e125, 1e126,
+    1.7976931348623157e308, float("nan"), float("inf"), float("-inf"),
+)  # fmt: skip
+
+
+def utf8_len(text: str) -> int:
+    """Bytes of `text` in UTF-8 (surrogates count as 3, as they would if allowed)."""
+    return len(text.encode("utf-8", errors="surrogatepass"))
+
+
+@st.composite
+def near_limit_text(draw: st.DrawFn, limit: int, chars: tuple[str, ...] = KEY_CHARS) -> str:
+    """Text of `limit` - 3 to `limit` + 2 UTF-8 bytes, ending in a character that may straddle."""
+    target = draw(st.integers(limit - 3, limit + 2))
+    unit, tail = draw(st.sampled_from(chars)), draw(st.sampled_from(chars))
+    room = target - utf8_len(tail)
+    count = room // utf8_len(unit)
+    return unit * count + "a" * (room - count * utf8_len(unit)) + tail
+
+
+def _mostly(
+    usual: SearchStrategy[T], *rare: SearchStrategy[T], weight: int = 6
+) -> SearchStrategy[T]:
+    """`usual` about `weight` times as often as each of `rare`.
+
+    ``st.one_of`` drops repeated branches, so the weight is a choice among copies.
+    """
+    return st.sampled_from([usual] * weight + list(rare)).flatmap(lambda chosen: chosen)
+
+
+def sort_keys() -> SearchStrategy[str]:
+    """Sort keys: mostly short ones of `KEY_CHARS`, some at the byte limit, some invalid."""
+    short = st.text(st.sampled_from(KEY_CHARS), min_size=1, max_size=4)
+    invalid = st.sampled_from(("", *LONE_SURROGATES, "a" + LONE_SURROGATES[0]))
+    return _mostly(short, near_limit_text(MAX_SORT_KEY_BYTES), invalid, weight=8)
+
+
+def partition_keys() -> SearchStrategy[str]:
+    """Partition keys: a few shared ones, some at the byte limit, some invalid."""
+    shared = st.sampled_from(PARTITIONS)
+    near = near_limit_text(MAX_PARTITION_KEY_BYTES)
+    return _mostly(shared, near, st.sampled_from(("", LONE_SURROGATES[1])), weight=12)
+
+
+def keys() -> SearchStrategy[tuple[str, str]]:
+    """(pk, sk) pairs for the machine's key bundle."""
+    return st.tuples(partition_keys(), sort_keys())
+
+
+def texts() -> SearchStrategy[str]:
+    """Attribute text: empty, multi-byte, beyond the BMP, now and then invalid."""
+    chars = st.one_of(st.sampled_from(KEY_CHARS), st.characters())
+    invalid = st.text(st.sampled_from(KEY_CHARS + LONE_SURROGATES), min_size=1, max_size=3)
+    return _mostly(st.text(chars, max_size=6), st.just(""), invalid, weight=12)
+
+
+def decimals() -> SearchStrategy[Decimal]:
+    """Decimals: the edges of DynamoDB's range and precision, and random ones near them."""
+
+    def built(digits: int, exponents: tuple[int, int]) -> SearchStrategy[Decimal]:
+        return st.builds(
+            lambda sign, figures, exponent: Decimal((sign, tuple(figures), exponent)),
+            st.integers(0, 1),
+            st.lists(st.integers(0, 9), min_size=1, max_size=digits),
+            st.integers(*exponents),
+        )
+
+    usual = st.one_of(built(20, (-60, 40)), st.decimals(-(10**9), 10**9, places=4))
+    return _mostly(usual, st.sampled_from(DECIMAL_EDGES), built(40, (-172, 128)), weight=8)
+
+
+def integers() -> SearchStrategy[int]:
+    """Integers, small and at the edges of 38 digits and of the range."""
+    return _mostly(st.integers(-(10**15), 10**15), st.integers(), st.sampled_from(INT_EDGES))
+
+
+def floats() -> SearchStrategy[float]:
+    """Floats, including negative zero, subnormals, the range's ends, NaN and infinities."""
+    usual = st.floats(-1e100, 1e100).filter(lambda f: f == 0 or abs(f) > 1e-100)  # noqa: PLR2004
+    return _mostly(usual, st.floats(), st.sampled_from(FLOAT_EDGES), weight=8)
+
+
+def _leaf() -> SearchStrategy[Any]:
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        texts(),
+        st.integers(-(10**6), 10**6),
+        decimals(),
+        st.binary(max_size=6),
+        st.sets(texts(), max_size=2),
+        st.frozensets(st.integers(-3, 3), max_size=2),
+        st.sets(st.one_of(st.integers(0, 2), st.just("x")), min_size=2, max_size=2),  # may mix
+    )
+
+
+def map_keys(steering: Steering) -> SearchStrategy[str]:
+    """Keys of maps: any text, the empty one included where the engine copes with it."""
+    return texts() if steering.empty_map_keys else texts().filter(bool)
+
+
+def documents(steering: Steering) -> SearchStrategy[Any]:
+    """JSON-like documents: maps with empty strings, lists, sets, and deep chains."""
+    keys_of_maps = map_keys(steering)
+    shallow = st.recursive(
+        _leaf(),
+        lambda children: (
+            st.lists(children, max_size=3) | st.dictionaries(keys_of_maps, children, max_size=3)
+        ),
+        max_leaves=8,
+    )
+    return _mostly(shallow, deep_chains(), weight=8)
+
+
+_INNERMOST: tuple[Callable[[], Any], ...] = (
+    lambda: "leaf",
+    lambda: "",
+    lambda: None,
+    lambda: 0,
+    dict,
+    list,
+)
+
+
+@st.composite
+def deep_chains(draw: st.DrawFn) -> Any:
+    """A chain of 26 to 32 maps and lists nested in one another, in a ``{"top": ...}`` map.
+
+    The item is level 1 and the attribute holding the document (a map or a list) level
+    2, so the wrapper is level 3 and a chain of 29 containers reaches DynamoDB's 32
+    levels; 30 go past it. The innermost value is a scalar or an empty container.
+    """
+    value: Any = draw(st.sampled_from(_INNERMOST))()
+    for _ in range(draw(st.integers(26, 32)) - 1):
+        value = {"k": value} if draw(st.booleans()) else [value]
+    return {"top": value}
+
+
+def small_items(pk: str, sk: str, steering: Steering) -> SearchStrategy[KeyValueItem]:
+    """An item of one of the small models, at (pk, sk)."""
+    key = {"pk": st.just(pk), "sk": st.just(sk)}
+    text = st.none() | texts()
+    return st.one_of(
+        st.builds(
+            Note,
+            **key,
+            title=text,
+            data=text,
+            status=text,
+            dotted=text,
+            hashed=text,
+            coloned=text,
+            tags=st.sets(texts(), max_size=3),
+        ),
+        st.builds(
+            Measure,
+            **key,
+            title=st.none() | integers(),
+            count=st.none() | integers(),
+            amount=st.none() | decimals(),
+            ratio=st.none() | floats(),
+            flag=st.none() | st.booleans(),
+            size=st.none() | st.integers(-5, 5),
+            numbers=st.frozensets(decimals(), max_size=3),
+        ),
+        st.builds(
+            Payload,
+            **key,
+            raw=st.none() | st.binary(max_size=8),
+            blobs=st.sets(st.binary(max_size=4), max_size=3),
+            data=st.none() | st.dictionaries(map_keys(steering), documents(steering), max_size=3),
+            items=st.none() | st.lists(documents(steering), max_size=3),
+            mixed=_mostly(
+                st.sets(st.integers(-2, 2), max_size=3)
+                | st.sets(st.sampled_from("aé"), max_size=2),
+                st.sets(st.one_of(st.integers(-2, 2), st.sampled_from("aé")), max_size=3),
+            ),
+        ),
+    )
+
+
+def bare_items(pk: str, sk: str) -> SearchStrategy[KeyValueItem]:
+    """An item with no attribute but its key."""
+    return st.builds(KeyValueItem, pk=st.just(pk), sk=st.just(sk))
+
+
+@st.composite
+def big_items(draw: st.DrawFn, steering: Steering, *, for_update: bool) -> KeyValueItem:
+    """An item of a big model whose size is near, at or just past 409,600 bytes.
+
+    The size is DynamoDB's (the codec's `item_size`); a near-limit item is sized to the
+    byte, so that ministack, the engine that applies the documented rules, settles
+    whether the codec counts as DynamoDB does.
+    """
+    ascii_only = steering.ascii_near_limit
+    pk = draw(st.sampled_from(BIG_PARTITIONS[:1] if ascii_only else BIG_PARTITIONS))
+    sk = draw(st.sampled_from(("1", "2")))
+    chars = tuple(c for c in KEY_CHARS if c.isascii() and c.isprintable()) if ascii_only else None
+    note_text = st.text(st.sampled_from(chars), max_size=6) if chars else texts()
+    note = draw(st.none() | note_text)
+    model = draw(st.sampled_from(BIG_MODELS))
+    if model is BigText:
+        base: KeyValueItem = BigText(
+            pk=pk, sk=sk, note=note, n=draw(st.none() | integers()), text=""
+        )
+    else:
+        tags = draw(st.sets(note_text, max_size=2))
+        base = BigBinary(pk=pk, sk=sk, note=note, tags=tags, blob=b"")
+    try:
+        base_size = item_size(encode_item("create", base))
+    except InvalidItemError:
+        return base  # an invalid small part: both stores refuse it whatever the payload
+    target = draw(
+        st.one_of(
+            st.sampled_from(
+                (MAX_ITEM_BYTES - 1, MAX_ITEM_BYTES, MAX_ITEM_BYTES + 1, MAX_ITEM_BYTES + 2)
+            ),
+            st.integers(MAX_ITEM_BYTES - 64, MAX_ITEM_BYTES + 8),
+            st.integers(100_000, MAX_ITEM_BYTES),
+        )
+    )
+    cap = steering.max_update_payload_bytes if for_update else steering.max_payload_bytes
+    room = max(0, min(target - base_size, cap))
+    if isinstance(base, BigText):
+        unit = draw(st.sampled_from(("a", *(() if ascii_only else MULTI_BYTE))))
+        count = room // utf8_len(unit)
+        return base.model_copy(
+            update={"text": unit * count + "x" * (room - count * utf8_len(unit))}
+        )
+    return base.model_copy(update={"blob": bytes([draw(st.integers(0, 255))]) * room})
+
+
+@dataclass(frozen=True)
+class QueryCall:
+    """One query_by_pk call, run identically on both stores."""
+
+    pk: str
+    reader: type[KeyValueItem]
+    arguments: tuple[tuple[str, Any], ...]
+
+    def run(self, store: KeyValueStore) -> list[KeyValueItem]:
+        """Call query_by_pk on `store`."""
+        return list(store.query_by_pk(self.pk, self.reader, **dict(self.arguments)))
+
+    def __str__(self) -> str:
+        """The call as code."""
+        shown = ", ".join(f"{name}={_short(value)}" for name, value in self.arguments)
+        return f"query_by_pk({_short(self.pk)}, {self.reader.__name__}, {shown})"
+
+
+CONDITIONS = ("equals", "begins_with", "between", "lt", "lte", "gt", "gte")
+
+
+@st.composite
+def bounds(draw: st.DrawFn, near: str) -> str:
+    """A sort-key bound: `near` itself, a prefix, an extension, another key, or invalid."""
+    choice = draw(
+        _mostly(st.sampled_from(("same", "prefix", "extended", "other")), st.just("invalid"))
+    )
+    if choice == "same":
+        return near
+    if choice == "prefix":
+        return near[: draw(st.integers(0, max(0, len(near) - 1)))] or near[:1]
+    if choice == "extended":
+        return near + draw(st.sampled_from(KEY_CHARS))
+    if choice == "other":
+        return draw(sort_keys())
+    return draw(st.sampled_from(("", LONE_SURROGATES[0], "é" * 513)))
+
+
+def _utf16(text: str) -> bytes:
+    return text.encode("utf-16-be", errors="surrogatepass")
+
+
+@st.composite
+def query_calls(draw: st.DrawFn, pk: str, near: tuple[str, str], steering: Steering) -> QueryCall:
+    """A query of partition `pk`, its bounds drawn near the sort keys in `near`."""
+    arguments: dict[str, Any] = {}
+    condition = draw(_mostly(st.sampled_from((None, *CONDITIONS)), st.just("two"), weight=20))
+    if condition == "between":
+        low, high = draw(bounds(near[0])), draw(bounds(near[1]))
+        if draw(st.booleans()):
+            low, high = sorted((low, high))
+        if steering.utf16_ordered_between and (low <= high) != (_utf16(low) <= _utf16(high)):
+            high = low  # docs/fidelity.md#condition-between-across-surrogates
+        arguments["between"] = (low, high)
+    elif condition == "two":
+        arguments["gt"], arguments["lt"] = draw(bounds(near[0])), draw(bounds(near[1]))
+    elif condition is not None:
+        arguments[condition] = draw(bounds(near[0]))
+    limit = draw(_mostly(st.none() | st.integers(1, 4), st.sampled_from((0, -1)), weight=20))
+    if limit is not None:
+        arguments["limit"] = limit
+    if draw(st.booleans()):
+        arguments["descending"] = True
+    return QueryCall(pk, draw(st.sampled_from(READERS)), tuple(arguments.items()))
+
+
+def readers() -> SearchStrategy[type[KeyValueItem]]:
+    """The model a read validates into."""
+    return st.sampled_from(READERS)
+
+
+@st.composite
+def wide_items(draw: st.DrawFn, pk: str, sk: str, most: int) -> KeyValueItem:
+    """A `Wide` item setting its first fields (up to `most`), the others None."""
+    count = draw(st.one_of(st.integers(0, most), st.sampled_from((most, max(0, most - 1)))))
+    values = draw(st.lists(st.integers(-(10**6), 10**6), min_size=count, max_size=count))
+    return Wide(pk=pk, sk=sk, **{f"f{index:03}": value for index, value in enumerate(values)})
+
+
+def writes(
+    pk: str, sk: str, steering: Steering, *, for_update: bool
+) -> SearchStrategy[KeyValueItem]:
+    """An item to create or update at (pk, sk): now and then a bare key, or a wide item."""
+    rare = [bare_items(pk, sk)]
+    if steering.wide_updates or not for_update:
+        rare.append(wide_items(pk, sk, min(steering.max_wide_fields, WIDE_FIELDS)))
+    return _mostly(small_items(pk, sk, steering), *rare, weight=6)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}...({len(text)} chars)"  # noqa: PLR2004
