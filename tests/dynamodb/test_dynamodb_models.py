@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -403,3 +404,130 @@ def test_dynamodb_package_exports_the_documented_names() -> None:
         "DynamoDBService",
         "create_table",
     ]
+
+
+# credentials that would only fail later: refused when the config is built
+
+UNUSABLE_KEYS = {
+    "empty": "",
+    "newline": "{key}\n",
+    "carriage-return": "{key}\r",
+    "crlf-inside": "{key}\r\nX-Injected: 1",
+    "tab": "{key}\tx",
+    "nul": "{key}\x00",
+    "space": "{key} x",
+    "leading-space": " {key}",
+    "only-spaces": "   ",
+    "escape": "\x1b{key}",
+    "delete": "{key}\x7f",
+    "line-separator": "{key}\u2028",
+    "no-break-space": "{key}\u00a0",
+    "zero-width-space": "{key}\u200b",
+}
+UNUSABLE_REASONS = {"empty": "is empty"}
+CONTROL_REASON = "contains whitespace or a control character"
+
+
+def _reason(case: str) -> str:
+    return UNUSABLE_REASONS.get(case, CONTROL_REASON)
+
+
+def _everything_shown(error: ValidationError) -> str:
+    """Every form a validation error reaches a log, an answer or a traceback in."""
+    shown = [
+        str(error),
+        repr(error),
+        error.json(),
+        repr(error.errors()),
+        str(error.errors()),
+        repr(error.args),
+        repr(error.__cause__),
+        repr(error.__context__),
+        "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+    ]
+    for details in error.errors():
+        shown.extend(repr(value) for value in details.values())
+        shown.extend(repr(value) for value in details.get("ctx", {}).values())
+    return "\n".join(shown)
+
+
+@pytest.mark.parametrize("case", UNUSABLE_KEYS)
+def test_config_key_id_empty_or_with_whitespace_or_control_chars_is_refused(case: str) -> None:
+    key_id = UNUSABLE_KEYS[case].format(key=KEY_ID)
+
+    with pytest.raises(ValidationError) as caught:
+        _config(aws_access_key_id=key_id, aws_secret_access_key=SECRET)
+
+    [details] = caught.value.errors()
+    assert details["loc"] == ("aws_access_key_id",)
+    assert f"aws_access_key_id {_reason(case)}" in details["msg"]
+    assert f"aws_access_key_id {_reason(case)}" in str(caught.value)
+    assert SECRET not in _everything_shown(caught.value)
+
+
+@pytest.mark.parametrize("case", UNUSABLE_KEYS)
+@pytest.mark.parametrize("wrap", [str, SecretStr], ids=["str", "SecretStr"])
+def test_config_secret_empty_or_with_whitespace_or_control_chars_is_refused_unshown(
+    case: str, wrap: type[Any]
+) -> None:
+    secret = UNUSABLE_KEYS[case].format(key=SECRET)
+
+    with pytest.raises(ValidationError) as caught:
+        _config(aws_access_key_id=KEY_ID, aws_secret_access_key=wrap(secret))
+
+    [details] = caught.value.errors()
+    assert details["loc"] == ("aws_secret_access_key",)
+    assert f"aws_secret_access_key {_reason(case)}" in details["msg"]
+    assert f"aws_secret_access_key {_reason(case)}" in str(caught.value)
+    shown = _everything_shown(caught.value)
+    assert SECRET not in shown
+    if secret.strip():
+        assert secret.strip() not in shown
+
+
+def test_config_key_id_and_secret_both_unusable_are_both_named() -> None:
+    with pytest.raises(ValidationError) as caught:
+        _config(aws_access_key_id=f"{KEY_ID}\n", aws_secret_access_key=f"{SECRET}\n")
+
+    assert [details["loc"] for details in caught.value.errors()] == [
+        ("aws_secret_access_key",),
+        ("aws_access_key_id",),
+    ]
+    assert SECRET not in _everything_shown(caught.value)
+
+
+def test_config_unusable_secret_without_key_id_is_refused_for_the_secret_only() -> None:
+    # The both-or-neither rule waits until the secret itself is usable.
+    with pytest.raises(ValidationError) as caught:
+        _config(aws_secret_access_key="")
+
+    assert [details["loc"] for details in caught.value.errors()] == [("aws_secret_access_key",)]
+
+
+def test_config_key_id_with_newline_never_reaches_a_client() -> None:
+    # It used to fail inside urllib3, with the Authorization header, signature and all,
+    # in the message; now no config (and so no client) can hold it.
+    with pytest.raises(ValidationError, match="aws_access_key_id contains whitespace"):
+        _config(
+            endpoint_url="http://localhost:8000",
+            aws_access_key_id=f"{KEY_ID}\n",
+            aws_secret_access_key=SECRET,
+        )
+
+
+@pytest.mark.parametrize(
+    ("key_id", "secret"),
+    [
+        ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        ("ASIA0123456789ABCDEF", "a+b/c=d"),
+        ("x", "y"),
+        ("testing", "testing"),
+    ],
+    ids=["aws-docs", "slash-plus-equals", "one-char", "moto-style"],
+)
+def test_config_usual_keys_are_accepted(key_id: str, secret: str) -> None:
+    config = _config(aws_access_key_id=key_id, aws_secret_access_key=secret)
+
+    assert config.aws_access_key_id == key_id
+    assert config.aws_secret_access_key is not None
+    assert config.aws_secret_access_key.get_secret_value() == secret

@@ -31,6 +31,9 @@ from lvrgd.common.services.kvstore import (
     KeyValueStore,
     KeyValueStoreError,
     StoreClosedError,
+    StoreUnavailableError,
+    TableNotFoundError,
+    WriteOutcomeUnknownError,
 )
 
 from ._data import (
@@ -126,7 +129,7 @@ def test_init_builds_its_client_from_the_config_and_sends_nothing(
 ) -> None:
     DynamoDBService(logger, config)
 
-    new_client.assert_called_once_with(config)
+    new_client.assert_called_once_with(config, logger)
     assert sent == []
 
 
@@ -679,7 +682,8 @@ def test_engine_failure_raises_store_error_with_the_client_error_as_cause(
     with pytest.raises(KeyValueStoreError) as caught:
         op.call(service)
 
-    assert type(caught.value) is KeyValueStoreError
+    expected = TableNotFoundError if code == "ResourceNotFoundException" else StoreUnavailableError
+    assert type(caught.value) is expected
     assert str(caught.value).startswith(f"{op.name}: pk={PK!r}")
     cause = _assert_is_cause(caught.value, ClientError)
     assert isinstance(cause, ClientError)
@@ -706,7 +710,12 @@ def test_connection_failure_raises_store_error_never_a_botocore_error(
     with pytest.raises(KeyValueStoreError) as caught:
         op.call(service)
 
-    assert type(caught.value) is KeyValueStoreError
+    sent = isinstance(exc, ReadTimeoutError)
+    writes = {"create", "update", "delete"}
+    expected = WriteOutcomeUnknownError if sent and op.name in writes else StoreUnavailableError
+    assert type(caught.value) is expected
+    assert caught.value.retryable
+    assert caught.value.attempts is None  # raised before botocore counted an attempt
     assert not isinstance(caught.value, ClientError | BotoCoreError)
     assert caught.value.__cause__ is exc
     method.assert_called_once_with(**op.request)
@@ -887,16 +896,25 @@ def test_operation_failure_logs_error_not_debug(
         op.call(service)
 
     logger.error.assert_called_once()
-    assert logger.error.call_args.kwargs["op"] == op.name
+    context = logger.error.call_args.kwargs
+    assert (context["op"], context["pk"], context["error"]) == (
+        op.name, PK, "StoreUnavailableError"
+    )  # fmt: skip
+    assert context["sk"] == op.sk
+    assert context["attempts"] == 1
     logger.debug.assert_not_called()
 
 
-def test_invalid_key_failure_logs_error(service: DynamoDBService, logger: Mock) -> None:
+def test_invalid_key_is_logged_as_refused_at_info(service: DynamoDBService, logger: Mock) -> None:
     with pytest.raises(InvalidItemError):
         service.delete("", SK)
 
-    logger.error.assert_called_once()
-    assert logger.error.call_args.kwargs["op"] == "delete"
+    logger.error.assert_not_called()
+    logger.info.assert_called_once()
+    assert logger.info.call_args.args == ("refused",)
+    assert logger.info.call_args.kwargs == {
+        "op": "delete", "pk": "", "sk": SK, "error": "InvalidItemError",
+    }  # fmt: skip
 
 
 def test_no_logged_call_holds_an_item_payload(
@@ -931,7 +949,9 @@ def test_no_logged_call_holds_an_item_payload(
     with pytest.raises(InvalidItemError):
         service.create(Reading(pk=PK, sk=SK, value=float("inf")))
 
-    assert (logger.debug.call_count, logger.error.call_count) == (4, 5)
+    # 4 successes and 2 failed conditions at debug, 3 refusals at info, nothing at error
+    assert (logger.debug.call_count, logger.info.call_count) == (4 + 2, 3)
+    logger.error.assert_not_called()
     assert PAYLOAD not in repr(logger.mock_calls)
     assert "inf" not in repr(logger.error.call_args_list)
 
@@ -983,7 +1003,7 @@ def test_create_table_creates_pk_sk_on_demand_and_polls_until_active(
 
     create_table(config)
 
-    new_client.assert_called_once_with(config)
+    new_client.assert_called_once_with(config, None)
     assert sent == ["CreateTable", "DescribeTable", "DescribeTable", "DescribeTable"]
     client_close.assert_called_once_with()
 

@@ -1,4 +1,4 @@
-"""DynamoDBService beyond the seed: versions, query_page, get_many, put_many, transactions.
+"""DynamoDBService's later features: versions, query_page, get_many, put_many, transactions.
 
 Same harness as test_dynamodb_service.py: a real client behind a Stubber.
 """
@@ -18,6 +18,7 @@ from lvrgd.common.services.kvstore import (
     ItemAlreadyExistsError,
     ItemNotFoundError,
     KeyValueStoreError,
+    StoreUnavailableError,
     TransactionCanceledError,
     VersionConflictError,
     VersionedItem,
@@ -275,7 +276,7 @@ def test_get_many_keys_still_unread_after_the_retry_time_raise_store_error_namin
     with pytest.raises(KeyValueStoreError, match="'customer#1', 'b'") as caught:
         service.get_many([(PK, "b")], Order)
 
-    assert type(caught.value) is KeyValueStoreError
+    assert type(caught.value) is StoreUnavailableError
 
 
 @pytest.mark.parametrize(
@@ -488,5 +489,5 @@ def test_transaction_unreachable_endpoint_raises_store_error(
     with pytest.raises(KeyValueStoreError) as caught, service.transaction() as tx:
         tx.delete(PK, SK)
 
-    assert type(caught.value) is KeyValueStoreError
+    assert type(caught.value) is StoreUnavailableError
     assert caught.value.__cause__ is exc

@@ -21,6 +21,10 @@ from lvrgd.common.services.kvstore import (
     ItemAlreadyExistsError,
     ItemNotFoundError,
     KeyValueStoreError,
+    StoreUnavailableError,
+    TableNotFoundError,
+    UnsupportedOperationError,
+    WriteOutcomeUnknownError,
 )
 
 PK = "customer#1"
@@ -101,21 +105,90 @@ def test_translate_validation_on_a_read_is_invalid_query(operation: str) -> None
     assert "Query condition missed key schema element" in error.reason
 
 
-# anything else
+# what the caller can do
 
 
-def test_translate_missing_table_is_a_store_error_saying_so() -> None:
-    error = translate(_client_error("ResourceNotFoundException"), "get_one", PK, SK)
+def test_translate_missing_table_is_table_not_found_naming_table_and_key() -> None:
+    error = translate(_client_error("ResourceNotFoundException"), "get_one", PK, SK, table="shop")
 
-    assert type(error) is KeyValueStoreError
-    assert str(error) == f"get_one: pk={PK!r}, sk={SK!r}: the table does not exist"
+    assert type(error) is TableNotFoundError
+    assert (error.operation, error.table, error.pk, error.sk) == ("get_one", "shop", PK, SK)
+    assert str(error).startswith(f"get_one: pk={PK!r}, sk={SK!r}: table 'shop' does not exist")
+    assert "create_table" in str(error)
+    assert not error.retryable
 
 
-OTHER_CODES = [
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_translate_unknown_operation_is_unsupported_naming_endpoint_and_api_call(
+    operation: str,
+) -> None:
+    exc = ClientError(
+        {"Error": {"Code": "UnknownOperationException", "Message": ""}}, "TransactWriteItems"
+    )
+
+    error = translate(exc, operation, PK, _sk_for(operation), endpoint="http://127.0.0.1:8000")
+
+    assert type(error) is UnsupportedOperationError
+    assert (error.operation, error.endpoint, error.api_call) == (
+        operation, "http://127.0.0.1:8000", "TransactWriteItems"
+    )  # fmt: skip
+    assert str(error).startswith(f"{operation}: ")
+    assert "http://127.0.0.1:8000" in str(error)
+    assert "TransactWriteItems" in str(error)
+
+
+THROTTLING = [
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
     "RequestLimitExceeded",
-    "InternalServerError",
+]
+SERVER_ERRORS = ["InternalServerError", "ServiceUnavailable"]
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("code", THROTTLING)
+def test_translate_throttling_is_store_unavailable_and_retryable(code: str, operation: str) -> None:
+    error = translate(
+        _client_error(code, "slow down"), operation, PK, _sk_for(operation), attempts=3
+    )
+
+    assert type(error) is StoreUnavailableError
+    assert error.retryable
+    assert (error.operation, error.pk, error.sk, error.attempts) == (
+        operation, PK, _sk_for(operation), 3
+    )  # fmt: skip
+    assert str(error).startswith(f"{operation}: pk={PK!r}")
+    assert f"{code}: slow down after 3 attempt(s)" in str(error)
+    assert "retry later" in str(error)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("code", SERVER_ERRORS)
+def test_translate_server_error_is_outcome_unknown_for_writes_unavailable_for_reads(
+    code: str, operation: str
+) -> None:
+    error = translate(_client_error(code, "oops"), operation, PK, _sk_for(operation), attempts=2)
+
+    if operation in (*WRITES, "transaction"):
+        assert type(error) is WriteOutcomeUnknownError
+        assert "may or may not have been applied" in str(error)
+    else:
+        assert type(error) is StoreUnavailableError
+    assert error.retryable
+    assert error.attempts == 2
+
+
+def test_translate_unnamed_5xx_is_a_server_error() -> None:
+    exc = ClientError(
+        {"Error": {"Code": "Weird", "Message": ""}, "ResponseMetadata": {"HTTPStatusCode": 502}},
+        "PutItem",
+    )
+
+    assert type(translate(exc, "create", PK, SK)) is WriteOutcomeUnknownError
+    assert type(translate(exc, "get_one", PK, SK)) is StoreUnavailableError
+
+
+OTHER_CODES = [
     "AccessDeniedException",
     "UnrecognizedClientException",
     "TransactionConflictException",
@@ -126,22 +199,11 @@ OTHER_CODES = [
 
 @pytest.mark.parametrize("code", OTHER_CODES)
 def test_translate_other_codes_are_store_errors_naming_code_and_message(code: str) -> None:
-    error = translate(_client_error(code, "try later"), "update", PK, SK)
+    error = translate(_client_error(code, "no"), "update", PK, SK)
 
     assert type(error) is KeyValueStoreError
-    assert str(error) == f"update: pk={PK!r}, sk={SK!r}: {code}: try later"
-
-
-@pytest.mark.parametrize("operation", OPERATIONS)
-def test_translate_other_code_in_any_operation_is_a_store_error_naming_it(
-    operation: str,
-) -> None:
-    exc = _client_error("ProvisionedThroughputExceededException", "try later")
-
-    error = translate(exc, operation, PK, _sk_for(operation))
-
-    assert type(error) is KeyValueStoreError
-    assert str(error).startswith(f"{operation}: pk={PK!r}")
+    assert not error.retryable
+    assert str(error) == f"update: pk={PK!r}, sk={SK!r}: {code}: no"
 
 
 def test_translate_error_without_details_is_a_store_error_with_unknown_code() -> None:
@@ -151,34 +213,55 @@ def test_translate_error_without_details_is_a_store_error_with_unknown_code() ->
     assert "Unknown" in str(error)
 
 
-BOTOCORE_ERRORS: list[BotoCoreError] = [
+NOT_SENT: list[BotoCoreError] = [
     EndpointConnectionError(endpoint_url="http://localhost:8000"),
-    ReadTimeoutError(endpoint_url="http://localhost:8000"),
     ConnectTimeoutError(endpoint_url="http://localhost:8000"),
+]
+SENT_UNANSWERED: list[BotoCoreError] = [
+    ReadTimeoutError(endpoint_url="http://localhost:8000"),
     ConnectionClosedError(endpoint_url="http://localhost:8000"),
+]
+NOT_THE_NETWORK: list[BotoCoreError] = [
     NoCredentialsError(),
     ParamValidationError(report="Invalid type for parameter Key"),
 ]
 
 
-@pytest.mark.parametrize("exc", BOTOCORE_ERRORS, ids=lambda exc: type(exc).__name__)
-def test_translate_botocore_error_is_a_store_error_naming_operation_key_and_reason(
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("exc", NOT_SENT, ids=lambda exc: type(exc).__name__)
+def test_translate_connection_never_made_is_store_unavailable(
+    exc: BotoCoreError, operation: str
+) -> None:
+    error = translate(exc, operation, PK, _sk_for(operation), attempts=3)
+
+    assert type(error) is StoreUnavailableError
+    assert error.attempts == 3
+    assert str(error).startswith(f"{operation}: pk={PK!r}")
+    assert str(exc) in str(error)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("exc", SENT_UNANSWERED, ids=lambda exc: type(exc).__name__)
+def test_translate_sent_and_unanswered_is_outcome_unknown_for_writes(
+    exc: BotoCoreError, operation: str
+) -> None:
+    error = translate(exc, operation, PK, _sk_for(operation), attempts=3)
+
+    is_write = operation in (*WRITES, "transaction")
+    assert type(error) is (WriteOutcomeUnknownError if is_write else StoreUnavailableError)
+    assert isinstance(error, StoreUnavailableError)
+    assert str(error).startswith(f"{operation}: pk={PK!r}")
+    assert ("may or may not have been applied" in str(error)) is is_write
+
+
+@pytest.mark.parametrize("exc", NOT_THE_NETWORK, ids=lambda exc: type(exc).__name__)
+def test_translate_other_botocore_error_is_a_store_error_naming_operation_key_and_reason(
     exc: BotoCoreError,
 ) -> None:
     error = translate(exc, "create", PK, SK, ItemAlreadyExistsError)
 
     assert type(error) is KeyValueStoreError
     assert str(error) == f"create: pk={PK!r}, sk={SK!r}: {exc}"
-
-
-@pytest.mark.parametrize("operation", OPERATIONS)
-def test_translate_botocore_error_in_any_operation_is_a_store_error(operation: str) -> None:
-    exc = ReadTimeoutError(endpoint_url="http://localhost:8000")
-
-    error = translate(exc, operation, PK, _sk_for(operation))
-
-    assert type(error) is KeyValueStoreError
-    assert str(error).startswith(f"{operation}: pk={PK!r}")
 
 
 def test_translate_query_message_names_only_the_partition() -> None:

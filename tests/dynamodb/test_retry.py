@@ -24,7 +24,7 @@ from lvrgd.common.services.dynamodb._retry import (
     Backoff,
     resend_until_done,
 )
-from lvrgd.common.services.kvstore import KeyValueStoreError
+from lvrgd.common.services.kvstore import KeyValueStoreError, StoreUnavailableError
 
 from ._data import PK, TABLE, Order, key, stored
 
@@ -410,7 +410,8 @@ def test_get_many_keys_unread_past_batch_retry_seconds_raise_store_error_naming_
     with pytest.raises(KeyValueStoreError) as caught:
         impatient.get_many([(PK, sk) for sk in "abcd"], Order)
 
-    assert type(caught.value) is KeyValueStoreError
+    assert type(caught.value) is StoreUnavailableError
+    assert caught.value.retryable
     message = str(caught.value)
     assert "('customer#1', 'b')" in message
     assert "('customer#1', 'd')" in message
@@ -427,7 +428,8 @@ def test_put_many_items_unwritten_past_batch_retry_seconds_raise_store_error_nam
     with pytest.raises(KeyValueStoreError) as caught:
         impatient.put_many([_order(sk) for sk in "abcd"])
 
-    assert type(caught.value) is KeyValueStoreError
+    assert type(caught.value) is StoreUnavailableError
+    assert caught.value.retryable
     assert "('customer#1', 'c')" in str(caught.value)
     assert sorted(sk for _, sk in engine.items) == ["a", "b", "d"]
     assert sum(fake_time.sleeps) <= PATIENCE_S

@@ -277,38 +277,52 @@ def test_operations_each_log_op_pk_sk_and_ms_at_debug(
 
 
 @pytest.mark.parametrize(
-    ("operation", "fails"),
+    ("operation", "fails", "level", "message", "sk"),
     [
-        ("create", lambda s: s.create(Doc(pk="p", sk="s"))),
-        ("create", lambda s: s.create(Doc(pk="p", sk="x", blob=math.nan))),
-        ("update", lambda s: s.update(Doc(pk="p", sk="missing"))),
-        ("delete", lambda s: s.delete("p", "missing")),
-        ("get_one", lambda s: s.get_one("p", "", Doc)),
-        ("get_one", lambda s: s.get_one("p", "s", PersonalScoreAsInt)),
-        ("query_by_pk", lambda s: s.query_by_pk("p", Doc, limit=0)),
+        ("create", lambda s: s.create(Doc(pk="p", sk="s")), "debug", "condition failed", "s"),
+        (
+            "update",
+            lambda s: s.update(Doc(pk="p", sk="missing")),
+            "debug",
+            "condition failed",
+            "missing",
+        ),
+        ("delete", lambda s: s.delete("p", "missing"), "debug", "condition failed", "missing"),
+        ("create", lambda s: s.create(Doc(pk="p", sk="x", blob=math.nan)), "info", "refused", "x"),
+        ("get_one", lambda s: s.get_one("p", "", Doc), "info", "refused", ""),
+        ("get_one", lambda s: s.get_one("p", "s", PersonalScoreAsInt), "info", "refused", "s"),
+        ("query_by_pk", lambda s: s.query_by_pk("p", Doc, limit=0), "info", "refused", None),
     ],
     ids=[
         "exists",
-        "invalid_item",
         "update_missing",
         "delete_missing",
+        "invalid_item",
         "bad_key",
         "bad_model",
         "bad_query",
     ],
 )
-def test_failed_operation_logs_at_error_naming_the_operation(
+def test_expected_outcome_is_logged_below_error_with_operation_and_key(  # noqa: PLR0913, PLR0917
     memory_store: InMemoryKeyValueStore,
     logger: Mock,
     operation: str,
     fails: Callable[[InMemoryKeyValueStore], object],
+    level: str,
+    message: str,
+    sk: str | None,
 ) -> None:
     memory_store.create(Doc(pk="p", sk="s"))
     logger.reset_mock()
-    with pytest.raises(KeyValueStoreError):
+    with pytest.raises(KeyValueStoreError) as caught:
         fails(memory_store)
-    logger.error.assert_called_once()
-    assert _context(logger.error.call_args)["op"] == operation
+    logger.error.assert_not_called()
+    logger.warning.assert_not_called()
+    logged = [call for call in getattr(logger, level).call_args_list if call.args[0] == message]
+    assert len(logged) == 1
+    context = _context(logged[0])
+    assert (context["op"], context["pk"], context["sk"]) == (operation, "p", sk)
+    assert context["error"] == type(caught.value).__name__
 
 
 def _logged_text(logger: Mock) -> str:
@@ -341,8 +355,9 @@ def test_operations_never_log_item_payloads(
         with pytest.raises(KeyValueStoreError):
             failing()
     memory_store.delete("customer#1", "profile")
-    assert logger.debug.call_count == 5
-    assert logger.error.call_count == 5
+    assert logger.debug.call_count == 5 + 2  # two failed conditions
+    assert logger.info.call_count == 3  # three refusals
+    assert logger.error.call_count == 0
     logged = _logged_text(logger)
     assert PAYLOAD not in logged
     assert repr(PAYLOAD.encode()) not in logged

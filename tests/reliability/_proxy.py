@@ -51,6 +51,8 @@ class Fault(enum.Enum):
     """Answer DynamoDB's ThrottlingException (HTTP 400) without forwarding."""
     HANG = "hang"
     """Read the request and never answer (until the proxy stops)."""
+    UNKNOWN_OPERATION = "unknown_operation"
+    """Answer UnknownOperationException (HTTP 400), as an engine lacking the call does."""
 
 
 FORWARDED = frozenset({Fault.PASS, Fault.DELAY, Fault.DROP_AFTER, Fault.APPLY_THEN_500})
@@ -247,6 +249,13 @@ THROTTLED = _error_answer(
     400, "ThrottlingException", "Rate of requests exceeds the allowed throughput."
 )
 INTERNAL_ERROR = _error_answer(500, "InternalServerError", "Internal server error (injected).")
+UNKNOWN_OPERATION = _error_answer(400, "UnknownOperationException", "")
+CANNED = {
+    Fault.THROTTLE: THROTTLED,
+    Fault.ERROR_500: INTERNAL_ERROR,
+    Fault.UNKNOWN_OPERATION: UNKNOWN_OPERATION,
+}
+"""The faults the proxy answers itself, never forwarding the request."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -284,11 +293,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is Fault.DROP_BEFORE:
             self.close_connection = True
             return
-        if fault is Fault.THROTTLE:
-            self._answer(THROTTLED)
-            return
-        if fault is Fault.ERROR_500:
-            self._answer(INTERNAL_ERROR)
+        if fault in CANNED:
+            self._answer(CANNED[fault])
             return
         answer = proxy._forward(self.command, self.path, list(self.headers.items()), body)
         if fault is Fault.DROP_AFTER:

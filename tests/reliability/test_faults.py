@@ -2,7 +2,11 @@
 
 Every failure is a KeyValueStoreError that names the operation and the key, within
 the bound the config sets: max_attempts x (connect_timeout + read_timeout) plus
-botocore's backoff between attempts. Throttling and 500s are retried by botocore up to
+botocore's backoff between attempts, and its class says what the caller can do: a
+dead or unreachable endpoint and throttling are StoreUnavailableError (retry later);
+a write sent and never answered, or answered 500, is WriteOutcomeUnknownError; a
+missing table is TableNotFoundError; a call the engine lacks is
+UnsupportedOperationError. Throttling and 500s are retried by botocore up to
 max_attempts; a fault that clears in time is never seen; and the same service serves
 the next call once the endpoint is back.
 """
@@ -28,7 +32,11 @@ from lvrgd.common.services import (
     DynamoDBService,
     KeyValueItem,
     KeyValueStoreError,
+    StoreUnavailableError,
+    TableNotFoundError,
+    UnsupportedOperationError,
     VersionedItem,
+    WriteOutcomeUnknownError,
 )
 
 from ._figures import FIGURES
@@ -79,6 +87,7 @@ OPERATIONS: dict[str, Callable[[DynamoDBService], object]] = {
 }
 NAMES_THE_ITEM = frozenset({"create", "update", "delete", "get_one"})
 NAMES_THE_PARTITION = frozenset({"query_by_pk", "query_page"})
+WRITES = frozenset({"create", "update", "delete", "put_many", "transaction"})
 
 
 class _AlwaysThrottled:
@@ -140,7 +149,11 @@ def _every_operation_fails(config: DynamoDBConfig) -> dict[str, tuple[object, fl
 
 
 def _check_failures(
-    kind: str, outcomes: dict[str, tuple[object, float]], cause: type[BotoCoreError]
+    kind: str,
+    outcomes: dict[str, tuple[object, float]],
+    cause: type[BotoCoreError],
+    *,
+    sent: bool,
 ) -> None:
     bound = bound_s() + SLACK_S
     for name, (outcome, seconds) in outcomes.items():
@@ -151,7 +164,11 @@ def _check_failures(
         if name == "ping":
             assert outcome is False
             continue
-        assert type(outcome) is KeyValueStoreError, f"{name}: {outcome!r}"
+        ambiguous = sent and name in WRITES
+        expected = WriteOutcomeUnknownError if ambiguous else StoreUnavailableError
+        assert type(outcome) is expected, f"{name}: {outcome!r}"
+        assert outcome.retryable
+        assert outcome.attempts == ATTEMPTS, f"{name}: {outcome.attempts} attempts"
         assert isinstance(outcome.__cause__, cause), f"{name}: cause {outcome.__cause__!r}"
         message = str(outcome)
         assert message.startswith(f"{name}:"), message
@@ -169,7 +186,7 @@ def _check_failures(
 
 def test_dead_endpoint_every_operation_fails_within_the_bound_naming_it() -> None:
     outcomes = _every_operation_fails(_fault_config(closed_port_url()))
-    _check_failures("dead", outcomes, EndpointConnectionError)
+    _check_failures("dead", outcomes, EndpointConnectionError, sent=False)
 
 
 def test_unreachable_endpoint_every_operation_fails_within_the_bound_naming_it() -> None:
@@ -178,14 +195,14 @@ def test_unreachable_endpoint_every_operation_fails_within_the_bound_naming_it()
         outcomes = _every_operation_fails(_fault_config(blackhole.endpoint_url))
     finally:
         blackhole.close()
-    _check_failures("connect_timeout", outcomes, ConnectTimeoutError)
+    _check_failures("connect_timeout", outcomes, ConnectTimeoutError, sent=False)
 
 
 def test_hung_endpoint_every_operation_fails_within_the_bound_naming_it() -> None:
     with FaultProxy(None) as hung:  # accepts, reads, never answers
         outcomes = _every_operation_fails(_fault_config(hung.endpoint_url))
         attempts_seen = len(hung.seen())
-    _check_failures("hung", outcomes, ReadTimeoutError)
+    _check_failures("hung", outcomes, ReadTimeoutError, sent=True)
     # Every operation but the transaction and the batches is one request per attempt.
     assert attempts_seen >= ATTEMPTS * len(outcomes)
     FIGURES.set("faults.hung.requests_seen", attempts_seen)
@@ -231,7 +248,10 @@ def test_fault_on_every_attempt_surfaces_as_store_error_after_max_attempts(
     with DynamoDBService(SilentLogger(), config) as service:
         with pytest.raises(KeyValueStoreError) as caught:
             service.create(Record(pk=PK, sk=SK))
-        assert type(caught.value) is KeyValueStoreError
+        # A 500 may come after the engine applied the write: the caller cannot know.
+        expected = StoreUnavailableError if fault is Fault.THROTTLE else WriteOutcomeUnknownError
+        assert type(caught.value) is expected
+        assert caught.value.attempts == ATTEMPTS
         assert isinstance(caught.value.__cause__, ClientError)
         assert str(caught.value).startswith(f"create: pk={PK!r}, sk={SK!r}: ")
         assert len(proxy.seen("PutItem")) == ATTEMPTS
@@ -239,6 +259,38 @@ def test_fault_on_every_attempt_surfaces_as_store_error_after_max_attempts(
         assert service.get_one(PK, SK, Record) is None  # no attempt reached the engine
         service.create(Record(pk=PK, sk=SK))  # the same service, once the fault is gone
         assert service.query_by_pk(PK, Record) == [Record(pk=PK, sk=SK)]
+
+
+def test_missing_table_is_table_not_found_naming_it_for_every_operation(
+    engine: Any,
+) -> None:
+    config = _fault_config(engine.endpoint_url, f"missing-{uuid.uuid4().hex}")
+    with DynamoDBService(SilentLogger(), config) as service:
+        for name, operation in OPERATIONS.items():
+            with pytest.raises(TableNotFoundError) as caught:
+                operation(service)
+            assert caught.value.table == config.table_name, name
+            assert str(caught.value).startswith(f"{name}:"), name
+            assert isinstance(caught.value.__cause__, ClientError)
+            assert not caught.value.retryable
+
+
+def test_call_the_engine_lacks_is_unsupported_naming_endpoint_and_api_call(
+    proxy: FaultProxy, new_table: Callable[..., DynamoDBConfig]
+) -> None:
+    config = new_table(via=proxy.endpoint_url)
+    proxy.inject(Fault.UNKNOWN_OPERATION, operation="TransactWriteItems", times=ATTEMPTS)
+    with DynamoDBService(SilentLogger(), config) as service:
+        with pytest.raises(UnsupportedOperationError) as caught:
+            _transaction(service)
+        assert (caught.value.operation, caught.value.api_call) == (
+            "transaction",
+            "TransactWriteItems",
+        )
+        assert caught.value.endpoint == proxy.endpoint_url
+        assert proxy.endpoint_url in str(caught.value)
+        assert len(proxy.seen("TransactWriteItems")) == 1  # not retried: it cannot succeed
+        assert service.get_one(PK, SK, Record) is None
 
 
 @pytest.mark.parametrize("fault", [Fault.THROTTLE, Fault.ERROR_500], ids=lambda f: f.value)

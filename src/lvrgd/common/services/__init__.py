@@ -19,10 +19,15 @@ from .kvstore import (
     KeyValueStoreError,
     Page,
     StoreClosedError,
+    StoreUnavailableError,
+    TableNotFoundError,
     Transaction,
     TransactionCanceledError,
+    TransactionClosedError,
+    UnsupportedOperationError,
     VersionConflictError,
     VersionedItem,
+    WriteOutcomeUnknownError,
 )
 from .logging import LoggingService
 from .memory import InMemoryKeyValueStore
@@ -49,10 +54,15 @@ __all__ = [
     "LoggingService",
     "Page",
     "StoreClosedError",
+    "StoreUnavailableError",
+    "TableNotFoundError",
     "Transaction",
     "TransactionCanceledError",
+    "TransactionClosedError",
+    "UnsupportedOperationError",
     "VersionConflictError",
     "VersionedItem",
+    "WriteOutcomeUnknownError",
     "create_table",
 ]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import platform
 import threading
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import boto3
 import botocore
@@ -14,6 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lvrgd.common.services.kvstore import KeyValueStoreError
+from lvrgd.common.services.logging import LoggingService
 
 from ._errors import error_code
 
@@ -30,22 +33,41 @@ _USER_AGENT = (
 )
 _POLL_INTERVAL_S = 0.05
 
+LOCAL_ACCESS_KEY_ID = "lvrgdlocal"
+"""The key id a client for a loopback endpoint signs with when no credentials are found."""
+LOCAL_SECRET_ACCESS_KEY = "lvrgdlocal"  # noqa: S105 - a dummy; local engines accept any
+"""The secret that goes with LOCAL_ACCESS_KEY_ID."""
+
 
 _SESSION_LOCK = threading.Lock()
 _sessions: list[boto3.session.Session] = []
 
 
-def new_client(config: DynamoDBConfig) -> DynamoDBClient:
+def new_client(config: DynamoDBConfig, logger: LoggingService | None = None) -> DynamoDBClient:
     """A low-level DynamoDB client built from `config` alone.
 
     botocore's standard retry mode with `max_attempts` attempts in all, the timeouts
     and pool size, the region and endpoint, and the keys when given, else boto3's
-    standard credential chain. Clients come from one boto3 session per process, as
-    ``boto3.client`` does: a session loads DynamoDB's service model once (a new session
-    per client would parse it again, some 0.3 s), and a lock covers the session, which
-    is not thread-safe. The session holds no credentials of a config.
+    standard credential chain. When that chain finds nothing and the endpoint is on
+    loopback (``localhost``, ``127.0.0.0/8``, ``::1``), the client signs with the fixed
+    dummy keys LOCAL_ACCESS_KEY_ID and LOCAL_SECRET_ACCESS_KEY, as local engines accept
+    any, and says so at info; any other endpoint, a VPC one included, is taken for AWS
+    and keeps the chain's "Unable to locate credentials" on first use.
+
+    Clients come from one boto3 session per process, as ``boto3.client`` does: a session
+    loads DynamoDB's service model once (a new session per client would parse it again,
+    some 0.3 s), and a lock covers the session, which is not thread-safe. The session
+    holds no credentials of a config, and never the dummy keys; the chain runs at most
+    once per client, as it would without them.
+
+    Args:
+        config: The table and how to reach it.
+        logger: Where the use of dummy keys is logged; a default LoggingService if None.
+
+    Raises:
+        KeyValueStoreError: If botocore cannot build a client from the environment's AWS
+            configuration (a missing profile, a broken config file).
     """
-    secret = config.aws_secret_access_key
     botocore_config = Config(
         connect_timeout=config.connect_timeout,
         read_timeout=config.read_timeout,
@@ -58,18 +80,85 @@ def new_client(config: DynamoDBConfig) -> DynamoDBClient:
         user_agent=_USER_AGENT,
     )
     with _SESSION_LOCK:
-        if not _sessions:
-            _sessions.append(boto3.session.Session())
-        client = _sessions[0].client(
-            "dynamodb",
-            region_name=config.region,
-            endpoint_url=config.endpoint_url,
-            aws_access_key_id=config.aws_access_key_id,
-            aws_secret_access_key=None if secret is None else secret.get_secret_value(),
-            config=botocore_config,
+        try:
+            if not _sessions:
+                _sessions.append(boto3.session.Session())
+            session = _sessions[0]
+            dummy = _needs_dummy_keys(config, session)
+            # Keys passed here are this client's only: the session never holds them.
+            key_id, secret = (
+                (LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY) if dummy else _keys(config)
+            )
+            client = session.client(
+                "dynamodb",
+                region_name=config.region,
+                endpoint_url=config.endpoint_url,
+                aws_access_key_id=key_id,
+                aws_secret_access_key=secret,
+                config=botocore_config,
+            )
+        except BotoCoreError as exc:  # e.g. AWS_PROFILE names a profile that does not exist
+            msg = f"table {config.table_name!r}: cannot build a DynamoDB client: {exc}"
+            raise KeyValueStoreError(msg) from exc
+    if dummy:
+        (logger or LoggingService()).info(
+            "no AWS credentials found: signing with dummy keys for the local endpoint",
+            endpoint=_without_userinfo(config.endpoint_url),
         )
     client.meta.events.register("before-parse.dynamodb", keep_wire_json)
     return client
+
+
+def _keys(config: DynamoDBConfig) -> tuple[str | None, str | None]:
+    """The config's key id and secret, both None when it gives none (for the chain)."""
+    secret = config.aws_secret_access_key
+    return config.aws_access_key_id, None if secret is None else secret.get_secret_value()
+
+
+def _needs_dummy_keys(config: DynamoDBConfig, session: boto3.session.Session) -> bool:
+    """True when `config` gives no keys, its endpoint is on loopback and the chain finds none.
+
+    The chain is asked ahead only for a loopback endpoint. The session caches what it
+    finds, which the client then reuses instead of asking again; it caches nothing when
+    it finds nothing, so a later client still asks afresh.
+    """
+    return (
+        config.aws_secret_access_key is None
+        and is_loopback(config.endpoint_url)
+        and session.get_credentials() is None
+    )
+
+
+def is_loopback(endpoint_url: str | None) -> bool:
+    """True when `endpoint_url`'s host is ``localhost`` or a loopback IP address.
+
+    Names other than ``localhost`` are never resolved: a name that resolves to loopback
+    today may not tomorrow, and a VPC endpoint's name is real AWS.
+
+    Args:
+        endpoint_url: An http(s) URL, IPv6 hosts in brackets; None for AWS.
+    """
+    host = None if endpoint_url is None else urlsplit(endpoint_url).hostname
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    # Python 3.13 counts ::ffff:127.0.0.1 as loopback, earlier versions do not.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def _without_userinfo(endpoint_url: str | None) -> str | None:
+    """The endpoint as scheme://host:port, so that no password in a URL reaches a log."""
+    if endpoint_url is None:
+        return None
+    parts = urlsplit(endpoint_url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 def keep_wire_json(
@@ -89,15 +178,20 @@ def keep_wire_json(
         response_dict["body"] = b"{}"
 
 
-def create_table(config: DynamoDBConfig) -> None:
+def create_table(config: DynamoDBConfig, *, logger: LoggingService | None = None) -> None:
     """Create the pk/sk table (on-demand billing) and wait until it is ACTIVE.
 
     For local runs, tests and examples. An existing table is left as it is.
 
+    Args:
+        config: The table and how to reach it, credentials as for DynamoDBService.
+        logger: Where the client logs, as DynamoDBService's does; a default
+            LoggingService if None.
+
     Raises:
         KeyValueStoreError: If the table cannot be created or is not ACTIVE within a minute.
     """
-    client = new_client(config)
+    client = new_client(config, logger)
     try:
         _create(client, config.table_name)
         _wait_until_active(client, config.table_name)

@@ -1,4 +1,4 @@
-"""DynamoDBConfig, and DynamoDBBaseModel (the seed's name for KeyValueItem)."""
+"""DynamoDBConfig, and DynamoDBBaseModel (another name for KeyValueItem)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,21 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import InitErrorDetails
 
 from lvrgd.common.services.kvstore import KeyValueItem
 
 DynamoDBBaseModel = KeyValueItem
-"""The seed's name for the item base class: the very same class as KeyValueItem."""
+"""The item base class under its first name: the very same class as KeyValueItem."""
 
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
@@ -28,8 +37,10 @@ class DynamoDBConfig(BaseModel):
         region: An AWS region, e.g. ``eu-west-1``.
         endpoint_url: An http(s) URL for DynamoDB Local, dynalite, moto...; None for AWS.
         aws_access_key_id: Given together with the secret, or neither (then boto3's
-            standard credential chain is used).
-        aws_secret_access_key: The secret key, kept as a SecretStr.
+            standard credential chain is used; for a loopback endpoint that finds none,
+            fixed dummy keys). Not empty, no whitespace or control characters.
+        aws_secret_access_key: The secret key, kept as a SecretStr. Not empty, no
+            whitespace or control characters.
         consistent_reads: Strongly consistent get_one and queries.
         connect_timeout: Seconds to wait for a connection, per attempt.
         read_timeout: Seconds to wait for an answer, per attempt.
@@ -84,10 +95,42 @@ class DynamoDBConfig(BaseModel):
             raise ValueError(msg)
         return value
 
+    @field_validator("aws_secret_access_key")
+    @classmethod
+    def _secret_is_usable(cls, value: SecretStr | None) -> SecretStr | None:
+        reason = None if value is None else _unusable(value.get_secret_value())
+        if reason is None:
+            return value
+        # A ValueError's error would carry the raw input, the secret, in errors() and
+        # json(); a ValidationError raised here keeps the details given, a masked input.
+        error = ValueError(f"aws_secret_access_key {reason}")
+        details = InitErrorDetails(type="value_error", loc=(), input=value, ctx={"error": error})
+        raise ValidationError.from_exception_data(cls.__name__, [details])
+
     @field_validator("aws_access_key_id")
     @classmethod
-    def _both_keys_or_neither(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if (info.data.get("aws_secret_access_key") is None) != (value is None):
+    def _key_id_is_usable_and_paired(cls, value: str | None, info: ValidationInfo) -> str | None:
+        reason = None if value is None else _unusable(value)
+        if reason is not None:
+            msg = f"aws_access_key_id {reason}"
+            raise ValueError(msg)
+        if "aws_secret_access_key" not in info.data:
+            return value  # the secret was refused, and its error says why
+        if (info.data["aws_secret_access_key"] is None) != (value is None):
             msg = "give both aws_access_key_id and aws_secret_access_key, or neither"
             raise ValueError(msg)
         return value
+
+
+def _unusable(key: str) -> str | None:
+    """Why `key` cannot be a credential, in words that never quote it; None if it can.
+
+    botocore sends the key id in the Authorization header, where a newline fails in
+    urllib3 with the whole header, signature included, in the message; a space or
+    a stray control character in either key only fails later, as a bad signature.
+    """
+    if not key:
+        return "is empty"
+    if any(char.isspace() or not char.isprintable() for char in key):
+        return "contains whitespace or a control character (a space, newline, tab, NUL...)"
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -13,6 +14,7 @@ from lvrgd.common.services.kvstore._batches import MAX_BATCH_GET_KEYS, MAX_BATCH
 from lvrgd.common.services.kvstore._errors import (
     ItemNotFoundError,
     KeyValueStoreError,
+    StoreUnavailableError,
     TransactionCanceledError,
 )
 from lvrgd.common.services.kvstore._writes import Create, Update
@@ -62,7 +64,9 @@ class DynamoDBService(KeyValueStoreBase):
         super().__init__(logger)
         self._config = config
         self._table = config.table_name
-        self._client = _table.new_client(config)
+        self._client = _table.new_client(config, self._logger)
+        self._attempts = threading.local()
+        self._client.meta.events.register("needs-retry.dynamodb", self._count_attempt)
 
     def __repr__(self) -> str:
         """Name the table and region, never the credentials."""
@@ -97,7 +101,22 @@ class DynamoDBService(KeyValueStoreBase):
     ) -> KeyValueStoreError:
         """The port's error for a botocore error (see `_errors.translate`)."""
         assert isinstance(error, ClientError | BotoCoreError)  # noqa: S101 - engine_errors
-        return translate(error, operation, pk or "?", sk)
+        if isinstance(error, ClientError):
+            attempts = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) + 1
+        else:
+            attempts = self._attempts.__dict__.pop("last", None)
+        return translate(
+            error, operation, pk, sk, table=self._table,
+            endpoint=self._client.meta.endpoint_url, attempts=attempts,
+        )  # fmt: skip
+
+    def _count_attempt(self, attempts: int, **_: Any) -> None:
+        """Remember, per thread, how many attempts the latest request has made.
+
+        botocore emits ``needs-retry`` after every attempt, answered or not; a network
+        error carries no count of its own. Returning None leaves the retry decision alone.
+        """
+        self._attempts.last = attempts
 
     def _apply(self, operation: str, write: Create | Update | Delete) -> None:
         """Send one conditional write; a failed condition becomes the error it means."""
@@ -217,6 +236,5 @@ class DynamoDBService(KeyValueStoreBase):
 
 def _unfinished(operation: str, state: str, items: list[Item]) -> KeyValueStoreError:
     keys = ", ".join(f"({item['pk']['S']!r}, {item['sk']['S']!r})" for item in items)
-    return KeyValueStoreError(
-        f"{operation}: {len(items)} item(s) still {state} after the retry time: {keys}"
-    )
+    reason = f"{len(items)} item(s) still {state} after the retry time: {keys}"
+    return StoreUnavailableError(operation, None, None, reason)

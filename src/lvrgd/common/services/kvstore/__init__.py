@@ -7,8 +7,13 @@ from ._errors import (
     ItemNotFoundError,
     KeyValueStoreError,
     StoreClosedError,
+    StoreUnavailableError,
+    TableNotFoundError,
     TransactionCanceledError,
+    TransactionClosedError,
+    UnsupportedOperationError,
     VersionConflictError,
+    WriteOutcomeUnknownError,
 )
 from ._item import KeyValueItem, VersionedItem
 from ._limits import (
@@ -38,8 +43,13 @@ __all__ = [
     "KeyValueStoreError",
     "Page",
     "StoreClosedError",
+    "StoreUnavailableError",
+    "TableNotFoundError",
     "Transaction",
     "TransactionCanceledError",
+    "TransactionClosedError",
+    "UnsupportedOperationError",
     "VersionConflictError",
     "VersionedItem",
+    "WriteOutcomeUnknownError",
 ]

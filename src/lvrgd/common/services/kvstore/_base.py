@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from ._attributes import decode_item
 from ._batches import batch_items, batch_keys
 from ._conditions import KeyQuery, key_query
-from ._errors import InvalidQueryError, KeyValueStoreError, StoreClosedError
+from ._errors import (
+    InvalidItemError,
+    InvalidQueryError,
+    ItemAlreadyExistsError,
+    ItemNotFoundError,
+    KeyValueStoreError,
+    StoreClosedError,
+    TransactionCanceledError,
+    TransactionClosedError,
+    VersionConflictError,
+)
 from ._item import KeyValueItem
 from ._limits import key_problem
 from ._pages import DEFAULT_PAGE_SIZE, Page, next_cursor, page_query
@@ -36,13 +46,26 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound=KeyValueItem)
 
+CONDITION_OUTCOMES = (
+    ItemAlreadyExistsError,
+    ItemNotFoundError,
+    VersionConflictError,
+    TransactionCanceledError,
+)
+"""Answers to what the caller asked (does the key exist? is the version current?): DEBUG."""
+
+REFUSALS = (InvalidItemError, InvalidQueryError, StoreClosedError, TransactionClosedError)
+"""The caller's input or use was refused before anything was sent: INFO."""
+
 
 class KeyValueStoreBase(ABC):
     """A KeyValueStore built on an adapter's primitives.
 
     Args:
-        logger: Where operations are logged: name, key and milliseconds at debug, the
-            operation and error class at error, never an item's payload.
+        logger: Where operations are logged, never with an item's payload: each
+            operation's name, key and milliseconds at DEBUG; a failed condition or a
+            canceled transaction at DEBUG; refused input at INFO; failures of the engine
+            or the network at ERROR, with the error class and the attempts made.
     """
 
     engine_errors: ClassVar[tuple[type[Exception], ...]] = ()
@@ -214,7 +237,12 @@ class KeyValueStoreBase(ABC):
         if self._closed:
             raise StoreClosedError("transaction")
         transaction = Transaction()
-        yield transaction
+        try:
+            yield transaction
+        except BaseException:
+            transaction.finish("been left by an exception")
+            raise
+        transaction.finish("ended")  # whatever the commit does, the block is over
         writes = transaction.writes
         if not writes:
             return
@@ -233,13 +261,26 @@ class KeyValueStoreBase(ABC):
         try:
             yield
         except KeyValueStoreError as error:
-            self._logger.error("operation failed", op=name, error=type(error).__name__)
+            self._log_failure(name, pk, sk, error)
             raise
         except self.engine_errors as exc:
             translated = self.translate(exc, name, _text(pk), _text(sk))
-            self._logger.error("operation failed", op=name, error=type(translated).__name__)
+            self._log_failure(name, pk, sk, translated)
             raise translated from exc
         self._logger.debug(name, op=name, pk=pk, sk=sk, ms=_ms_since(started))
+
+    def _log_failure(self, name: str, pk: object, sk: object, error: KeyValueStoreError) -> None:
+        """Log an operation's error at the level its kind deserves; never its payload."""
+        kind = type(error).__name__
+        if isinstance(error, CONDITION_OUTCOMES):
+            self._logger.debug("condition failed", op=name, pk=pk, sk=sk, error=kind)
+        elif isinstance(error, REFUSALS):
+            self._logger.info("refused", op=name, pk=_shown(pk), sk=_shown(sk), error=kind)
+        else:
+            attempts = getattr(error, "attempts", None)
+            self._logger.error(
+                "operation failed", op=name, pk=pk, sk=sk, error=kind, attempts=attempts
+            )
 
 
 def _check_model_class(operation: str, pk: object, model_class: object) -> None:
@@ -250,6 +291,16 @@ def _check_model_class(operation: str, pk: object, model_class: object) -> None:
 
 def _key_of(item: object) -> tuple[object, object]:
     return getattr(item, "pk", None), getattr(item, "sk", None)
+
+
+_SHOWN_KEY_CHARS = 64
+
+
+def _shown(key: object) -> object:
+    """A refused key as logged: cut to a readable length (it may be megabytes long)."""
+    if isinstance(key, str) and len(key) > _SHOWN_KEY_CHARS:
+        return f"{key[:_SHOWN_KEY_CHARS]}...({len(key)} chars)"
+    return key
 
 
 def _text(value: object) -> str | None:

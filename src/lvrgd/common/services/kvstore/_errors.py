@@ -1,22 +1,36 @@
 """Errors every KeyValueStore raises.
 
-KeyValueStoreError                      any backend failure; the original in __cause__
-├── ItemAlreadyExistsError   .pk .sk    create met an existing item
-├── ItemNotFoundError        .pk .sk    update, delete or require met no item
-├── VersionConflictError     .pk .sk    a VersionedItem's version is not the stored one
-├── InvalidItemError                    (also ValueError) an item the store cannot hold
-├── InvalidQueryError                   (also ValueError) bad key, query or cursor
-├── TransactionCanceledError .reasons   a transaction wrote nothing
-└── StoreClosedError                    the store was closed
+KeyValueStoreError                         any failure; the engine's error in __cause__
+├── ItemAlreadyExistsError   .pk .sk       create met an existing item
+├── ItemNotFoundError        .pk .sk       update, delete or require met no item
+├── VersionConflictError     .pk .sk       a VersionedItem's version is not the stored one
+├── TransactionCanceledError .reasons      a transaction wrote nothing
+├── InvalidItemError                       (also ValueError) an item the store cannot hold
+├── InvalidQueryError                      (also ValueError) bad key, query or cursor
+├── StoreClosedError                       the store was closed
+├── TransactionClosedError                 the transaction has already finished
+├── StoreUnavailableError    .attempts     the engine did not answer usefully; retryable
+│   └── WriteOutcomeUnknownError           a write that may or may not have been applied
+├── TableNotFoundError       .table        the table does not exist
+└── UnsupportedOperationError .api_call    the engine lacks a DynamoDB API call
 
-Messages name the operation, the key and the reason, never an item's payload.
+Messages name the operation, the key and the reason, never an item's payload, and
+say what the caller can do.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class KeyValueStoreError(Exception):
-    """Base of every error a KeyValueStore raises."""
+    """Base of every error a KeyValueStore raises.
+
+    Attributes:
+        retryable: Whether the same call may succeed if made again later, unchanged.
+    """
+
+    retryable: ClassVar[bool] = False
 
 
 class ItemAlreadyExistsError(KeyValueStoreError):
@@ -106,7 +120,112 @@ class StoreClosedError(KeyValueStoreError):
         self.operation = operation
 
 
+class TransactionClosedError(KeyValueStoreError):
+    """An operation was added to a transaction whose block has already ended.
+
+    A transaction's operations are collected inside its ``with`` block; once the
+    block has ended (committed, canceled, or left by an exception) it takes none.
+    """
+
+    def __init__(self, operation: str, pk: str, sk: str, state: str) -> None:
+        """Build the error for `operation` at (pk, sk) on a transaction that is `state`."""
+        super().__init__(
+            f"{operation}: pk={_short(pk)}, sk={_short(sk)}: the transaction has already "
+            f"{state}; nothing was added. Open a new `with store.transaction()` block"
+        )
+        self.operation = operation
+        self.pk = pk
+        self.sk = sk
+        self.state = state
+
+
+class StoreUnavailableError(KeyValueStoreError):
+    """The engine could not be reached or did not serve the call, after every attempt.
+
+    Connection refused, timeouts, throttling and server errors end here once the
+    configured attempts are spent. Nothing says the engine is broken for good: try
+    again later (with backoff), or raise the attempts or timeouts in the config.
+
+    Attributes:
+        attempts: How many times the call was sent, when the engine adapter knows.
+    """
+
+    retryable: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        operation: str,
+        pk: str | None,
+        sk: str | None,
+        reason: str,
+        *,
+        attempts: int | None = None,
+    ) -> None:
+        """Build the error for `operation` at (pk, sk), saying why."""
+        tried = "" if attempts is None else f" after {attempts} attempt(s)"
+        super().__init__(f"{operation}: {_where(pk, sk)}: {reason}{tried}; {self._advice}")
+        self.operation = operation
+        self.pk = pk
+        self.sk = sk
+        self.reason = reason
+        self.attempts = attempts
+
+    _advice: ClassVar[str] = "the store is unavailable; retry later"
+
+
+class WriteOutcomeUnknownError(StoreUnavailableError):
+    """A write was sent, but no attempt's answer arrived: it may or may not be applied.
+
+    Read the item before deciding what to do. Sending the same write again may meet
+    its own earlier result: a create then raises ItemAlreadyExistsError, a delete
+    ItemNotFoundError, a versioned update VersionConflictError.
+    """
+
+    _advice: ClassVar[str] = (
+        "the write may or may not have been applied; read the item before retrying"
+    )
+
+
+class TableNotFoundError(KeyValueStoreError):
+    """The store's table does not exist; create it, or fix the table name in the config."""
+
+    def __init__(self, operation: str, table: str, pk: str | None, sk: str | None) -> None:
+        """Build the error for `operation` at (pk, sk) on the missing `table`."""
+        super().__init__(
+            f"{operation}: {_where(pk, sk)}: table {table!r} does not exist; create it "
+            "(create_table) or fix DynamoDBConfig.table_name"
+        )
+        self.operation = operation
+        self.table = table
+        self.pk = pk
+        self.sk = sk
+
+
+class UnsupportedOperationError(KeyValueStoreError):
+    """The engine does not implement a DynamoDB API call the operation needs.
+
+    Local engines implement parts of DynamoDB (dynalite has no transactions). Run
+    the code on an engine that has the call, or do without the operation.
+    """
+
+    def __init__(self, operation: str, endpoint: str, api_call: str) -> None:
+        """Build the error for `operation`, which needs `api_call` from `endpoint`."""
+        super().__init__(
+            f"{operation}: the engine at {endpoint} does not implement DynamoDB's "
+            f"{api_call}; use an engine that does (DynamoDB, moto, ministack)"
+        )
+        self.operation = operation
+        self.endpoint = endpoint
+        self.api_call = api_call
+
+
 _SHOWN_KEY_CHARS = 64
+
+
+def _where(pk: str | None, sk: str | None) -> str:
+    if pk is None:
+        return "no single key"
+    return f"pk={_short(pk)}" if sk is None else f"pk={_short(pk)}, sk={_short(sk)}"
 
 
 def _short(key: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._errors import InvalidQueryError
+from ._errors import InvalidQueryError, TransactionClosedError
 from ._writes import Write, plan_create, plan_delete, plan_require, plan_update
 
 if TYPE_CHECKING:
@@ -18,13 +18,23 @@ class Transaction:
     """Operations that commit together, or not at all, when the ``with`` block ends.
 
     Each item is checked as it is added (InvalidItemError), so a bad item fails the
-    block before anything is sent. An exception in the block commits nothing.
+    block before anything is sent. An exception in the block commits nothing. Once the
+    block has ended, the transaction takes no more operations: each raises
+    TransactionClosedError, so that no work is silently dropped.
     """
 
     def __init__(self) -> None:
         """Start with no operation."""
         self._writes: list[tuple[Write, KeyValueItem | None]] = []
         self._keys: set[tuple[str, str]] = set()
+        self._ended: str | None = None
+
+    def finish(self, how: str) -> None:
+        """Take no more operations; `how` completes "the transaction has already ...".
+
+        The store calls this when the ``with`` block ends, before it commits.
+        """
+        self._ended = how
 
     def __len__(self) -> int:
         """The number of operations collected."""
@@ -37,19 +47,27 @@ class Transaction:
 
     def create(self, item: KeyValueItem) -> None:
         """Create `item`; the transaction fails if its key is taken."""
+        self._refuse_if_ended(getattr(item, "pk", "?"), getattr(item, "sk", "?"))
         self._add(plan_create(OPERATION, item), item)
 
     def update(self, item: KeyValueItem) -> None:
         """Update with `item`'s fields; the transaction fails if the item is absent."""
+        self._refuse_if_ended(getattr(item, "pk", "?"), getattr(item, "sk", "?"))
         self._add(plan_update(OPERATION, item), item)
 
     def delete(self, pk: str, sk: str) -> None:
         """Delete the item at (pk, sk); the transaction fails if it is absent."""
+        self._refuse_if_ended(pk, sk)
         self._add(plan_delete(OPERATION, pk, sk), None)
 
     def require(self, pk: str, sk: str) -> None:
         """Write nothing, but fail the transaction unless an item exists at (pk, sk)."""
+        self._refuse_if_ended(pk, sk)
         self._add(plan_require(OPERATION, pk, sk), None)
+
+    def _refuse_if_ended(self, pk: object, sk: object) -> None:
+        if self._ended is not None:
+            raise TransactionClosedError(OPERATION, str(pk), str(sk), self._ended)
 
     def _add(self, write: Write, item: KeyValueItem | None) -> None:
         key = (write.pk, write.sk)
