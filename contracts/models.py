@@ -119,7 +119,7 @@ class Address(BaseModel):
 
 
 class EveryType(KeyValueItem):
-    """One field of each type in DESIGN's type table."""
+    """One field of each type in the contract's type table (docs/contract.md)."""
 
     text: str
     empty_text: str
@@ -147,7 +147,7 @@ class EveryType(KeyValueItem):
 
 
 class Sparse(KeyValueItem):
-    """Every type of DESIGN's table as an optional field, so that a case sets only one."""
+    """Every type of the contract's table as an optional field, so that a case sets only one."""
 
     text: str | None = None
     integer: int | None = None

@@ -536,7 +536,8 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         on_engine=empty_set_engine("SS"),
         recorded=recorded_as(REFUSED, memory="no attribute stored, read back as set()"),
         why=(
-            "the port must round-trip an empty set field (DESIGN.md), so it never sends one: "
+            "the port must round-trip an empty set field ([contract](contract.md#field-types)), "
+            "so it never sends one: "
             "it stores no attribute and rebuilds the empty set from the annotation"
         ),
     ),
@@ -738,7 +739,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         title="S, N, B, BOOL, NULL (in a map), L, M, SS, NS, BS read back as written",
         documented=(
             f"[The data types]({NUMBERS}); a top-level None is no attribute in the port "
-            "(DESIGN.md)."
+            "([contract](contract.md#field-types))."
         ),
         expected="read back as sent",
         on_memory=types_memory,

@@ -81,8 +81,8 @@ def test_reads_let_no_non_port_error_escape_whatever_the_engine_answers(
     malformed: ``{"M": {"S": "v"}}`` for ``{"M": {"": {"S": "v"}}}``
     (docs/fidelity.md#empty-map-key). The answer reaches the codec (``decode_value``),
     which raises ``AttributeError``; DynamoDBService's boundary translates only
-    ClientError and BotoCoreError, so it escapes, where DESIGN.md says any other
-    backend failure is a KeyValueStoreError. Before the client stopped using
+    ClientError and BotoCoreError, so it escapes, where docs/contract.md says any
+    other backend failure is a KeyValueStoreError. Before the client stopped using
     botocore's parser, the same AttributeError came from the parser. Passes on
     dynalite and ministack; fails on moto. Found by the state machine
     (``query_by_pk`` leaked ``builtins.AttributeError``).

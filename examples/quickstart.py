@@ -8,12 +8,16 @@ and on DynamoDB (DynamoDB Local, dynalite, moto, or AWS) when given an endpoint 
 table, which it creates if it is missing:
 
     uv run python examples/quickstart.py --endpoint http://localhost:8000 --table shop
+
+Each run writes under a customer key of its own (``customer#ada-<run id>``) and deletes
+what it wrote at the end, so it can run again and again against the same table.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import uuid
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -57,9 +61,9 @@ class Order(KeyValueItem):
     note: str | None = None
 
 
-def run(store: KeyValueStore) -> None:
-    """Write, update and query a small shop, printing what happens."""
-    ada = "customer#ada"
+def run(store: KeyValueStore, customer: str) -> None:
+    """Write, update, query and delete a small shop, printing what happens."""
+    ada = f"customer#{customer}"
     store.create(Customer(pk=ada, sk="profile", name="Ada", email="ada@example.com"))
     for number, (day, total) in enumerate(
         [(date(2026, 1, 5), "19.90"), (date(2026, 2, 11), "5.00"), (date(2026, 3, 2), "42.10")],
@@ -67,7 +71,7 @@ def run(store: KeyValueStore) -> None:
     ):
         sk = f"order#{day.isoformat()}#{number}"
         store.create(Order(pk=ada, sk=sk, total=Decimal(total), placed_on=day, note="gift wrap"))
-    print("created 1 customer and 3 orders")
+    print(f"created 1 customer and 3 orders in partition {ada!r}")
 
     shipped = Order(
         pk=ada, sk="order#2026-02-11#2", total=Decimal("5.00"), placed_on=date(2026, 2, 11),
@@ -83,13 +87,25 @@ def run(store: KeyValueStore) -> None:
     latest = store.query_by_pk(ada, Order, begins_with="order#", descending=True, limit=1)
     print(f"latest order: {latest[0].sk} ({latest[0].status.value})")
 
+    page = store.query_page(ada, Order, begins_with="order#", page_size=2)
+    print(f"first page: {[o.sk for o in page.items]}, more to come: {page.cursor is not None}")
+    while page.cursor is not None:
+        page = store.query_page(ada, Order, begins_with="order#", page_size=2, cursor=page.cursor)
+        print(f"next page: {[o.sk for o in page.items]}, more to come: {page.cursor is not None}")
+
     try:
         store.create(Customer(pk=ada, sk="profile", name="Someone else", email="x@example.com"))
     except ItemAlreadyExistsError as error:
-        print(f"refused as expected: {error} (pk={error.pk!r}, sk={error.sk!r})")
+        print(f"refused as expected: {error}")
 
     print("profile:", store.get_one(ada, "profile", Customer))
     print("missing:", store.get_one(ada, "order#1999-01-01#0", Order))
+
+    # Clean up. KeyValueItem reads any item as its key alone.
+    written = store.query_by_pk(ada, KeyValueItem)
+    for item in written:
+        store.delete(item.pk, item.sk)
+    print(f"deleted {len(written)} items; left in {ada!r}: {store.query_by_pk(ada, KeyValueItem)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,11 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     logger.remove()
     logger.add(sys.stdout, level="WARNING", format="  log: {level} {message} {extra}")
     log = LoggingService("quickstart")
+    customer = f"ada-{uuid.uuid4().hex[:8]}"  # this run's own partition
 
     if args.endpoint is None:
         print("store: in memory")
         with InMemoryKeyValueStore(log) as store:
-            run(store)
+            run(store, customer)
         return 0
     config = DynamoDBConfig(table_name=args.table, region=args.region, endpoint_url=args.endpoint)
     create_table(config)
@@ -117,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         if not service.ping():
             print("the table is not reachable", file=sys.stderr)
             return 1
-        run(service)
+        run(service, customer)
     return 0
 
 

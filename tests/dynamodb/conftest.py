@@ -83,7 +83,7 @@ def stubber(client: DynamoDBClient, request: pytest.FixtureRequest) -> Iterator[
 
 @pytest.fixture
 def logger() -> Mock:
-    """The injected logger, as the seed's testing strategy asks."""
+    """The injected logger, as the package's testing strategy asks."""
     return Mock(spec=LoggingService)
 
 

@@ -1,7 +1,7 @@
 """The attribute-value codec: exact wire output, refusals, and round trips.
 
-The wire table is DESIGN.md's "Field types"; the limits are its "Limits" and
-"Precise points". boto3's own TypeSerializer/TypeDeserializer is the reference the
+The wire table is docs/contract.md's "Field types"; the limits are its "Limits".
+boto3's own TypeSerializer/TypeDeserializer is the reference the
 differential tests compare against.
 """
 

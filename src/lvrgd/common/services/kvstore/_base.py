@@ -255,10 +255,10 @@ class KeyValueStoreBase(ABC):
     @contextmanager
     def _operation(self, name: str, pk: object, sk: object) -> Iterator[None]:
         """The one boundary: refuse a closed store, time and log, translate engine errors."""
-        if self._closed:
-            raise StoreClosedError(name)
         started = time.perf_counter()
         try:
+            if self._closed:
+                raise StoreClosedError(name)
             yield
         except KeyValueStoreError as error:
             self._log_failure(name, pk, sk, error)

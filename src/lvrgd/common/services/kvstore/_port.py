@@ -138,7 +138,8 @@ class KeyValueStore(Protocol):
 
         Raises:
             InvalidQueryError: If a key breaks the key limits.
-            KeyValueStoreError: If the engine leaves keys unread past the retry time.
+            StoreUnavailableError: If the engine leaves keys unread past the retry time;
+                the message names them.
         """
         ...
 
@@ -149,8 +150,8 @@ class KeyValueStore(Protocol):
 
         Raises:
             InvalidItemError: If any item is invalid or a VersionedItem; nothing is written.
-            KeyValueStoreError: If the engine leaves items unwritten past the retry time;
-                the message names them.
+            StoreUnavailableError: If the engine leaves items unwritten past the retry
+                time; the message names them (the others were written).
         """
         ...
 
