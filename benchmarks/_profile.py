@@ -14,6 +14,7 @@ from __future__ import annotations
 import cProfile
 import json
 import pstats
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -97,8 +98,11 @@ def category_of(filename: str, function: str) -> str:
     return OTHER
 
 
+_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent).replace("\\", "/") + "/"
+
+
 def _short(filename: str, function: str) -> str:
-    path = filename.replace("\\", "/")
+    path = filename.replace("\\", "/").removeprefix(_PROJECT_ROOT)
     for marker in ("site-packages/", "src/", "lib/python"):
         if marker in path:
             path = path.split(marker, 1)[1]

@@ -93,8 +93,25 @@ def _load() -> str:
 
 
 def _command(argv: list[str]) -> str:
+    """The command as the report shows it: no path of the machine that ran it."""
     prefix = "uv run python" if os.environ.get("UV") else "python"
-    return " ".join([prefix, "-m", "benchmarks.run", *map(shlex.quote, argv)]).strip()
+    shown: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--save-results":
+            next(args, None)  # where that machine kept its raw results
+        elif arg == "--out":
+            shown += [arg, _relative(next(args, ""))]
+        else:
+            shown.append(arg)
+    return " ".join([prefix, "-m", "benchmarks.run", *map(shlex.quote, shown)]).strip()
+
+
+def _relative(path: str) -> str:
+    """`path` inside the project as a relative path; elsewhere, its file name only."""
+    resolved = Path(path).resolve()
+    root = Path(__file__).resolve().parent.parent
+    return str(resolved.relative_to(root)) if resolved.is_relative_to(root) else resolved.name
 
 
 def _run_suite(suite: str, plan: str, workdir: Path) -> dict[str, Any]:
