@@ -9,6 +9,12 @@ store holds what DynamoDB would hold. The rules (see the docs' type table):
 - a top-level None is no attribute; so is an empty set in a field typed ``set[...]`` or
   ``frozenset[...]``, rebuilt from the annotation on read (DynamoDB has no empty set);
   an empty set anywhere else is stored as an empty list, which validates back to a set.
+
+A write is encoded only if it reads back: `encode_item` and `encode_changes` decode what
+they are about to store and validate it as the item's own class, exactly as a read
+would, and refuse the item (InvalidItemError naming the fields) if it does not
+validate. A model mutated to a wrong type or built with ``model_construct()`` is refused
+there, before anything is sent, instead of making its partition unreadable.
 """
 
 from __future__ import annotations
@@ -55,51 +61,115 @@ class _RefusedError(ValueError):
     """A value DynamoDB cannot hold; the caller adds the operation and key."""
 
 
-def encode_item(operation: str, item: KeyValueItem) -> Item:
-    """Encode a whole item for a create, checking every limit.
+def encode_item(
+    operation: str, item: KeyValueItem, overrides: Mapping[str, Any] | None = None
+) -> Item:
+    """Encode a whole item for a create, checking every limit and that it reads back.
+
+    Args:
+        operation: The operation's name, for errors.
+        item: The item to store.
+        overrides: Values stored in place of the item's own, by attribute name (the
+            version a VersionedItem's write stores).
 
     Raises:
         InvalidItemError: If the item is not a KeyValueItem, or breaks a key limit, the size
-            limit, the nesting limit or the number rules, or holds a value with no wire form.
+            limit, the nesting limit or the number rules, or holds a value with no wire form,
+            or what would be stored does not validate as the item's class.
     """
-    pk, sk, fields = _dumped(operation, item)
+    pk, sk, fields = _dumped(operation, item, overrides)
     rebuildable = rebuildable_set_fields(type(item))
+    encoded: Item = {}
+    nulls: list[str] = []
     try:
-        encoded = {
-            name: encode_value(value)
-            for name, value in fields.items()
-            if not _stored_as_absent(name, value, rebuildable)
-        }
+        for name, value in fields.items():
+            if value is None:
+                nulls.append(name)
+            elif not (name in rebuildable and isinstance(value, AbstractSet) and not value):
+                encoded[name] = encode_value(value)
     except _RefusedError as exc:
-        raise InvalidItemError(operation, pk, sk, str(exc)) from None
+        raise InvalidItemError(operation, pk, sk, f"{name}: {exc}") from None
     check_item_size(operation, pk, sk, encoded)
+    _check_reads_back(operation, type(item), encoded, nulls)
     return encoded
 
 
-def encode_changes(operation: str, item: KeyValueItem) -> tuple[Item, list[str]]:
+def encode_changes(
+    operation: str, item: KeyValueItem, overrides: Mapping[str, Any] | None = None
+) -> tuple[Item, list[str]]:
     """Split an item into the attributes an update sets and the names it removes.
 
-    The key attributes are in neither: an update never changes them.
+    The key attributes are in neither: an update never changes them. What the update
+    stores (the key and the attributes it sets) must validate as the item's class.
+
+    Args:
+        operation: The operation's name, for errors.
+        item: The item whose fields the update stores.
+        overrides: As `encode_item` takes them.
 
     Raises:
         InvalidItemError: As `encode_item` does, the size limit checked on what is set.
     """
-    pk, sk, fields = _dumped(operation, item)
+    pk, sk, fields = _dumped(operation, item, overrides)
     rebuildable = rebuildable_set_fields(type(item))
     to_set: Item = {}
     to_remove: list[str] = []
+    nulls: list[str] = []
     try:
         for name, value in fields.items():
             if name in KEY_ATTRIBUTES:
                 continue
-            if _stored_as_absent(name, value, rebuildable):
+            if value is None:
+                nulls.append(name)
+                to_remove.append(name)
+            elif name in rebuildable and isinstance(value, AbstractSet) and not value:
                 to_remove.append(name)
             else:
                 to_set[name] = encode_value(value)
     except _RefusedError as exc:
-        raise InvalidItemError(operation, pk, sk, str(exc)) from None
-    check_item_size(operation, pk, sk, {**encode_key(pk, sk), **to_set})
+        raise InvalidItemError(operation, pk, sk, f"{name}: {exc}") from None
+    stored = {**encode_key(pk, sk), **to_set}
+    check_item_size(operation, pk, sk, stored)
+    _check_reads_back(operation, type(item), stored, nulls)
     return to_set, to_remove
+
+
+def _check_reads_back(
+    operation: str, model_class: type[KeyValueItem], stored: Item, nulls: list[str]
+) -> None:
+    """Refuse to store `stored` unless a read would validate it as `model_class`.
+
+    It runs a read's own decoding and validation on `stored`, the attributes a write is
+    about to store. `nulls` are the attributes the model holds None in, which are stored
+    as absent: where absence would not read back as None (a field with another default),
+    the write is refused, since the item would read back with that default instead.
+
+    Raises:
+        InvalidItemError: If `stored` does not validate (the message names the fields and
+            pydantic's error types, never a value).
+    """
+    plan = _read_plan(model_class)
+    defaulted = sorted(name for name in nulls if name not in plan.absent_reads_none)
+    if defaulted:
+        reason = (
+            f"{', '.join(defaulted)} hold(s) None, which is stored as no attribute and would "
+            "read back as the field's default; give the field a default of None, or store a value"
+        )
+        raise InvalidItemError(operation, _key_text(stored, "pk"), _key_text(stored, "sk"), reason)
+    fields = _read_fields(stored, plan)
+    try:
+        model_class.model_validate(fields, by_name=True)
+    except ValidationError as exc:
+        name = model_class.__name__
+        reason = f"it is not a valid {name}, so it could not be read back ({_problems(exc)})"
+    except Exception as exc:  # noqa: BLE001 - a validator of the model's own; a read meets it too
+        reason = (
+            f"validating it as {model_class.__name__} raises {type(exc).__name__}, "
+            "so it could not be read back"
+        )
+    else:
+        return
+    raise InvalidItemError(operation, _key_text(stored, "pk"), _key_text(stored, "sk"), reason)
 
 
 def encode_key(pk: str, sk: str) -> Item:
@@ -131,32 +201,51 @@ def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
     """
     plan = _read_plan(model_class)
     try:
-        fields = {
-            plan.field_names.get(name, name): decode_value(value) for name, value in item.items()
-        }
+        fields = _read_fields(item, plan)
     except (AttributeError, TypeError, ValueError, KeyError):  # not DynamoDB's wire form
         reason = "the engine returned an item that is not in DynamoDB's wire form"
         raise InvalidItemError(
             operation, _key_text(item, "pk"), _key_text(item, "sk"), reason
         ) from None
-    for name, value in plan.absent_values.items():
-        if name not in fields:
-            fields[name] = set() if value is _EMPTY_SET else value
     try:
         return model_class.model_validate(fields, by_name=True)
     except ValidationError as exc:
         pk, sk = fields.get("pk"), fields.get("sk")
-        # Only the top-level field: deeper locations may be map keys, which are data.
-        problems = "; ".join(
-            sorted(
-                {
-                    f"{error['loc'][0] if error['loc'] else '?'}: {error['type']}"
-                    for error in exc.errors()
-                }
-            )
-        )
-        reason = f"the stored item is not a valid {model_class.__name__} ({problems})"
+        reason = f"the stored item is not a valid {model_class.__name__} ({_problems(exc)})"
         raise InvalidItemError(operation, str(pk), str(sk), reason) from None
+
+
+def _read_fields(item: Item, plan: _ReadPlan) -> dict[str, Any]:
+    """What a read validates: each attribute decoded under its field's name, absences filled."""
+    # Written for speed (every read and every write runs it): a string is its own value,
+    # and the name map is skipped when no field has an alias.
+    names = plan.field_names
+    if names:
+        fields = {
+            names.get(name, name): value["S"] if "S" in value else decode_value(value)
+            for name, value in item.items()
+        }
+    else:
+        fields = {
+            name: value["S"] if "S" in value else decode_value(value)
+            for name, value in item.items()
+        }
+    for name, value in plan.absent_values.items():
+        if name not in fields:
+            fields[name] = set() if value is _EMPTY_SET else value
+    return fields
+
+
+def _problems(exc: ValidationError) -> str:
+    # Only the top-level field: deeper locations may be map keys, which are data.
+    return "; ".join(
+        sorted(
+            {
+                f"{error['loc'][0] if error['loc'] else '?'}: {error['type']}"
+                for error in exc.errors()
+            }
+        )
+    )
 
 
 def _key_text(item: Item, name: str) -> str:
@@ -164,7 +253,7 @@ def _key_text(item: Item, name: str) -> str:
     return str(value.get("S")) if isinstance(value, dict) else "?"
 
 
-def encode_value(value: Any, depth: int = 2) -> AttributeValue:
+def encode_value(value: Any, depth: int = 2) -> AttributeValue:  # noqa: PLR0911 - by exact type
     """The wire form of one value; `depth` is the nesting level it sits at.
 
     Raises:
@@ -175,6 +264,17 @@ def encode_value(value: Any, depth: int = 2) -> AttributeValue:
         return {"S": value if value.isascii() else _checked_text(value)}
     if kind is int and -_WHOLE_NUMBER_LIMIT < value < _WHOLE_NUMBER_LIMIT:
         return {"N": str(value)}  # at most 38 digits: already DynamoDB's canonical text
+    if kind is bool:
+        return {"BOOL": value}
+    if kind is Decimal or kind is float:
+        return {"N": _number(value)}
+    if depth <= MAX_NESTING_DEPTH:  # a deeper container is refused by _encode_other
+        if kind is list:
+            return {"L": [encode_value(element, depth + 1) for element in value]}
+        if kind is dict:
+            return {"M": {_map_key(k): encode_value(v, depth + 1) for k, v in value.items()}}
+        if kind is set:
+            return _encode_set(value)
     return _encode_other(value, depth)
 
 
@@ -231,8 +331,13 @@ def wire_bytes(body: bytes | bytearray | str) -> bytes:
 
 _DECODERS: dict[str, Callable[[Any], Any]] = {
     "N": decode_number,
-    "M": lambda body: {key: decode_value(element) for key, element in body.items()},
-    "L": lambda body: [decode_value(element) for element in body],
+    "M": lambda body: {
+        key: element["S"] if "S" in element else decode_value(element)
+        for key, element in body.items()
+    },
+    "L": lambda body: [
+        element["S"] if "S" in element else decode_value(element) for element in body
+    ],
     "B": wire_bytes,
     "NULL": lambda _: None,
     "SS": set,
@@ -260,12 +365,15 @@ class _ReadPlan(NamedTuple):
     """Stored attribute name to field name, where they differ (aliases)."""
     absent_values: dict[str, Any]
     """Field name to the value an absent attribute stands for, where one is needed."""
+    absent_reads_none: frozenset[str]
+    """Stored names of the fields an absent attribute reads back as None for."""
 
 
 @lru_cache(maxsize=1024)
 def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
     field_names: dict[str, str] = {}
     absent_values: dict[str, Any] = {}
+    absent_reads_none: set[str] = set()
     for name, field in model_class.model_fields.items():
         stored = _stored_name(name, field)
         if stored != name:
@@ -274,7 +382,10 @@ def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
             absent_values[name] = _EMPTY_SET
         elif field.is_required() and _admits_none(field.annotation):
             absent_values[name] = None  # a required `X | None` holding None is stored absent
-    return _ReadPlan(field_names, absent_values)
+            absent_reads_none.add(stored)
+        elif not field.is_required() and field.default_factory is None and field.default is None:
+            absent_reads_none.add(stored)
+    return _ReadPlan(field_names, absent_values, frozenset(absent_reads_none))
 
 
 def _stored_name(name: str, field: FieldInfo) -> str:
@@ -285,19 +396,29 @@ def _admits_none(annotation: object) -> bool:
     return annotation is None or annotation is Any or type(None) in get_args(annotation)
 
 
-def _dumped(operation: str, item: object) -> tuple[str, str, dict[str, Any]]:
+def _dumped(
+    operation: str, item: object, overrides: Mapping[str, Any] | None
+) -> tuple[str, str, dict[str, Any]]:
     if not isinstance(item, KeyValueItem):
         reason = f"expected a KeyValueItem, got {type(item).__name__}"
         raise InvalidItemError(operation, "?", "?", reason)
-    pk, sk = item.pk, item.sk
+    # getattr: a model built with model_construct() may lack its key fields.
+    pk: Any = getattr(item, "pk", None)
+    sk: Any = getattr(item, "sk", None)
     problem = key_problem(pk, sk)
     if problem is not None:
         raise InvalidItemError(operation, str(pk), str(sk), problem)
     try:
-        fields = item.model_dump(mode="python", by_alias=True, exclude_computed_fields=True)
-    except PydanticSerializationError as exc:
-        reason = f"a field cannot be serialized ({exc})"
+        # No serializer warnings: they quote the value, and what they warn of is refused
+        # by the read-back check anyway.
+        fields = item.model_dump(
+            mode="python", by_alias=True, exclude_computed_fields=True, warnings=False
+        )
+    except Exception:  # noqa: BLE001 - a custom serializer may raise anything
+        reason = f"{_unserializable(item)} cannot be serialized"
         raise InvalidItemError(operation, pk, sk, reason) from None
+    if overrides:
+        fields.update(overrides)
     for name in fields:
         if not name:
             raise InvalidItemError(operation, pk, sk, "an attribute name is empty")
@@ -309,8 +430,15 @@ def _dumped(operation: str, item: object) -> tuple[str, str, dict[str, Any]]:
     return pk, sk, fields
 
 
-def _stored_as_absent(name: str, value: object, rebuildable: frozenset[str]) -> bool:
-    return value is None or (name in rebuildable and isinstance(value, AbstractSet) and not value)
+def _unserializable(item: KeyValueItem) -> str:
+    """The fields that fail to serialize alone, for a message (the error may quote values)."""
+    failing = []
+    for name in type(item).model_fields:
+        try:
+            item.model_dump(mode="python", include={name}, warnings=False)
+        except Exception:  # noqa: BLE001, PERF203 - only after a failed dump
+            failing.append(name)
+    return ", ".join(failing) if failing else "the item"
 
 
 def _checked_text(value: str) -> str:

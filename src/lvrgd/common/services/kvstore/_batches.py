@@ -47,9 +47,10 @@ def batch_items(operation: str, items: Sequence[KeyValueItem]) -> dict[Key, Item
     """Every item encoded, keyed by (pk, sk); a later item with the same key wins.
 
     Raises:
-        InvalidItemError: If any item breaks a limit, has no wire form, or is a
-            VersionedItem (a batch write takes no condition, so it cannot check a
-            version: use create, update or a transaction). Nothing is written then.
+        InvalidItemError: If any item breaks a limit, has no wire form, would not read
+            back as its own class, or is a VersionedItem (a batch write takes no
+            condition, so it cannot check a version: use create, update or a
+            transaction). Nothing is written then.
     """
     if isinstance(items, str | bytes) or not isinstance(items, Sequence):
         raise InvalidItemError(operation, "?", "?", "items must be a sequence of KeyValueItem")
@@ -57,7 +58,8 @@ def batch_items(operation: str, items: Sequence[KeyValueItem]) -> dict[Key, Item
     for item in items:
         if isinstance(item, VersionedItem):
             reason = "a VersionedItem needs a version check; use create, update or a transaction"
-            raise InvalidItemError(operation, item.pk, item.sk, reason)
+            pk, sk = getattr(item, "pk", "?"), getattr(item, "sk", "?")  # model_construct()
+            raise InvalidItemError(operation, str(pk), str(sk), reason)
         wire = encode_item(operation, item)
         encoded.pop((item.pk, item.sk), None)  # the later item takes the later place
         encoded[(item.pk, item.sk)] = wire

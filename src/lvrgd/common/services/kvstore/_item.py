@@ -10,6 +10,12 @@ class KeyValueItem(BaseModel):
 
     Subclass it and add fields; every field type in the docs round-trips exactly.
 
+    Assignment is not validated (pydantic's default): ``order.total = "abc"`` is
+    accepted here, and the write that would store it raises InvalidItemError. Every
+    write validates what it stores as the item's class, exactly as a read will, so
+    an item a read could not validate is never stored. Set ``validate_assignment=True``
+    in your model's ``model_config`` to be told at the assignment instead.
+
     Attributes:
         pk: The partition key (1 to 2048 bytes of UTF-8).
         sk: The sort key (1 to 1024 bytes of UTF-8).

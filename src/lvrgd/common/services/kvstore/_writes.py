@@ -71,13 +71,14 @@ def plan_create(operation: str, item: KeyValueItem) -> Create:
     """The Create for `item`; a VersionedItem is stored at version 1.
 
     Raises:
-        InvalidItemError: If the item breaks a limit or has no wire form.
+        InvalidItemError: If the item breaks a limit, has no wire form, or would not
+            read back as its own class.
     """
-    encoded = encode_item(operation, item)
     if not isinstance(item, VersionedItem):
+        encoded = encode_item(operation, item)
         return Create(item.pk, item.sk, encoded)
     _check_version(operation, item)
-    encoded[VERSION] = {"N": "1"}
+    encoded = encode_item(operation, item, {VERSION: 1})
     return Create(item.pk, item.sk, encoded, version=1)
 
 
@@ -85,15 +86,17 @@ def plan_update(operation: str, item: KeyValueItem) -> Update:
     """The Update for `item`; a VersionedItem expects its version and stores the next.
 
     Raises:
-        InvalidItemError: If the item breaks a limit or has no wire form, or the update
-            needs an expression longer than DynamoDB's 4 KB.
+        InvalidItemError: If the item breaks a limit, has no wire form or would not read
+            back as its own class, or the update needs an expression longer than
+            DynamoDB's 4 KB.
     """
-    to_set, to_remove = encode_changes(operation, item)
     expected = None
     if isinstance(item, VersionedItem):
         _check_version(operation, item)
-        to_set[VERSION] = {"N": str(item.version + 1)}
         expected = item.version
+        to_set, to_remove = encode_changes(operation, item, {VERSION: expected + 1})
+    else:
+        to_set, to_remove = encode_changes(operation, item)
     expression = update_expression(len(to_set), len(to_remove))
     if len(expression) > MAX_EXPRESSION_BYTES:
         reason = (
@@ -139,11 +142,13 @@ def plan_require(operation: str, pk: str, sk: str) -> Require:
 
 
 def _check_version(operation: str, item: VersionedItem) -> None:
-    # pydantic does not validate assignment: `item.version = None` reaches here.
-    version = item.version
+    # pydantic does not validate assignment: `item.version = None` reaches here. It runs
+    # before the item is encoded, whose key may be missing (model_construct()).
+    version = getattr(item, VERSION, None)
     if isinstance(version, bool) or not isinstance(version, int):
-        reason = f"version must be a whole number, not {version!r}"
-        raise InvalidItemError(operation, item.pk, item.sk, reason)
+        reason = f"version must be a whole number, not {type(version).__name__}"
+        pk, sk = getattr(item, "pk", "?"), getattr(item, "sk", "?")
+        raise InvalidItemError(operation, str(pk), str(sk), reason)
 
 
 def _check_key(operation: str, pk: str, sk: str) -> None:
