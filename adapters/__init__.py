@@ -1,38 +1,107 @@
-"""The backends the contract suite runs on, one module each, chosen by name.
+"""The backends tests run on, one module each, chosen by name.
 
 A harness module is imported only when its backend is chosen, so a run on the
-in-memory store needs none of the engines' packages.
+in-memory store needs none of the engines' packages. The package ships in the
+wheel as ``lvrgd.common.services.testing.adapters``, and is imported by that name
+only, in the repository too (where this directory is its source).
 """
 
 from __future__ import annotations
 
-import importlib
+PACKAGE = "lvrgd.common.services.testing.adapters"
+if __name__ != PACKAGE:  # a checkout's top-level name: refused before anything runs
+    msg = f"import the backends as {PACKAGE}, not as {__name__}: one module, one name"
+    raise ImportError(msg)
 
-from ._harness import Feature, Harness
+# The imports follow the check, so that nothing is imported under the refused name.
+import importlib  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from ._harness import (  # noqa: E402
+    BackendOptions,
+    FactoryBackend,
+    Feature,
+    Harness,
+    StoreBackend,
+)
+from ._process import EngineUnavailableError  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.logging import LoggingService
 
 BACKENDS: dict[str, str] = {
-    "memory": "adapters.memory:MemoryHarness",
-    "moto": "adapters.moto:MotoHarness",
-    "dynalite": "adapters.dynalite:DynaliteHarness",
-    "ministack": "adapters.ministack:MinistackHarness",
-    "dynamodb-local": "adapters.dynamodb_local:DynamoDBLocalHarness",
-    "endpoint": "adapters.endpoint:EndpointHarness",
+    "memory": "memory:MemoryHarness",
+    "moto": "moto:MotoHarness",
+    "dynalite": "dynalite:DynaliteHarness",
+    "ministack": "ministack:MinistackHarness",
+    "dynamodb-local": "dynamodb_local:DynamoDBLocalHarness",
+    "endpoint": "endpoint:EndpointHarness",
 }
-"""Backend name to the harness class that brings it up, as ``module:Class``."""
+"""Backend name to the harness class that brings it up, as ``module:Class`` here."""
 
 ONLY_BY_NAME = frozenset({"endpoint"})
 """Backends that run only when named: they need the user's endpoint and credentials."""
 
 
-def harness_for(name: str) -> Harness:
-    """A new harness for the backend called `name`.
+def harness_for(name: str, options: BackendOptions | None = None) -> Harness:
+    """A new, unstarted harness for the built-in backend called `name`.
 
     Raises:
-        KeyError: If no backend has that name.
+        KeyError: If no built-in backend has that name.
     """
     module_name, class_name = BACKENDS[name].split(":")
-    harness: Harness = getattr(importlib.import_module(module_name), class_name)()
+    module = importlib.import_module(f".{module_name}", __name__)
+    harness: Harness = getattr(module, class_name)(options)
     return harness
 
 
-__all__ = ["BACKENDS", "ONLY_BY_NAME", "Feature", "Harness", "harness_for"]
+def load_harness(spec: str) -> Harness:
+    """The backend a ``module:attribute`` spec names, not started.
+
+    The attribute is a harness class (built with no arguments, e.g. a StoreBackend
+    subclass), a harness, or a function that builds an empty store from a logger
+    (its backend is named after the function and lacks nothing).
+
+    Raises:
+        ValueError: If the spec is not ``module:attribute`` or names no such thing.
+    """
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        msg = f"{spec!r}: a backend of your own is given as module:attribute"
+        raise ValueError(msg)
+    try:
+        target = getattr(importlib.import_module(module_name), attribute)
+    except ModuleNotFoundError as exc:
+        hint = "install it, or run `python -m pytest` from the directory that holds it"
+        msg = f"{spec!r}: {exc} ({hint})"
+        raise ValueError(msg) from exc
+    except (ImportError, AttributeError) as exc:
+        msg = f"{spec!r}: {exc}"
+        raise ValueError(msg) from exc
+    if isinstance(target, type):
+        target = target()
+    if all(hasattr(target, member) for member in ("name", "lacks", "new_store", "release")):
+        harness: Harness = target
+        return harness
+    if callable(target):
+        factory: Callable[[LoggingService], KeyValueStore] = target
+        return FactoryBackend(attribute, factory)
+    msg = f"{spec!r} is neither a backend (see StoreBackend) nor a function making a store"
+    raise ValueError(msg)
+
+
+__all__ = [
+    "BACKENDS",
+    "ONLY_BY_NAME",
+    "BackendOptions",
+    "EngineUnavailableError",
+    "FactoryBackend",
+    "Feature",
+    "Harness",
+    "StoreBackend",
+    "harness_for",
+    "load_harness",
+]

@@ -1,10 +1,10 @@
 # Copyright 2026 lvrgd-common contributors. SPDX-License-Identifier: MIT
 """Start a DynamoDB engine in a container, through testcontainers.
 
-The image is Amazon's DynamoDB Local unless ``KVSTORE_DYNAMODB_LOCAL_IMAGE``
-names another. Where no registry is reachable (CI), ``.ci/docker.sh image``
-builds ``lvrgd/dynamodb-compatible:local`` (dynalite on node) and the variable
-names it; such an image runs its own command.
+The image is Amazon's DynamoDB Local unless the caller, or else
+``KVSTORE_DYNAMODB_LOCAL_IMAGE``, names another. Where no registry is reachable
+(CI), ``.ci/docker.sh image`` builds ``lvrgd/dynamodb-compatible:local``
+(dynalite on node) and the variable names it; such an image runs its own command.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from testcontainers.core.config import ConnectionMode, testcontainers_config
 from testcontainers.core.container import DockerContainer
 from testcontainers.core.wait_strategies import HttpWaitStrategy
 
-from adapters._process import EngineUnavailableError
+from ._process import EngineUnavailableError
 
 NAME = "dynamodb-local"
 IMAGE_ENV = "KVSTORE_DYNAMODB_LOCAL_IMAGE"
@@ -63,18 +63,39 @@ class RunningContainer:
             self._stopped = True
             self._container.stop()
 
+    def record(self) -> dict[str, str | int]:
+        """How another process removes this container: see :func:`remove_container`."""
+        return {"kind": "container", "id": self._container.get_wrapped_container().id}
 
-def start_dynamodb_container(timeout_s: float = START_TIMEOUT_S) -> RunningContainer:
+
+def remove_container(container_id: str) -> None:
+    """Remove the container `container_id` (started by another process of this run), if any.
+
+    Args:
+        container_id: The container's id, as ``RunningContainer.record()`` gives it.
+    """
+    import docker  # noqa: PLC0415 - the docker SDK is needed only for this backend
+
+    try:
+        docker.from_env().containers.get(container_id).remove(force=True)
+    except DockerException:
+        return  # already gone, or no engine to ask: nothing left to remove
+
+
+def start_dynamodb_container(
+    timeout_s: float = START_TIMEOUT_S, image: str | None = None
+) -> RunningContainer:
     """Start the DynamoDB image in a container and wait until it answers HTTP.
 
     Args:
         timeout_s: How long the engine may take to answer once started.
+        image: The image; else ``KVSTORE_DYNAMODB_LOCAL_IMAGE``, else Amazon's.
 
     Raises:
         EngineUnavailableError: If no Docker engine answers, the image cannot
             be had, or the engine does not answer in time.
     """
-    image = os.environ.get(IMAGE_ENV) or DEFAULT_IMAGE
+    image = image or os.environ.get(IMAGE_ENV) or DEFAULT_IMAGE
     _apply_testcontainers_defaults()
     command = _AMAZON_COMMAND if _is_amazon_image(image) else None
     # DynamoDB answers 400 to a bare GET: any HTTP answer means it is serving.

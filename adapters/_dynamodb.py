@@ -1,78 +1,107 @@
-"""The harness every DynamoDB backend shares: an engine, and a fresh table per test."""
+"""The harness every DynamoDB backend shares: an engine, and a pool of tables on it."""
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from lvrgd.common.services import DynamoDBConfig, DynamoDBService, LoggingService, create_table
+from lvrgd.common.services import DynamoDBConfig, DynamoDBService
+
+from ._harness import BackendOptions
+from ._tables import TablePool
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from pathlib import Path
+
+    from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.logging import LoggingService
 
     from ._harness import Feature
+    from ._shared import Engine
 
 DUMMY_REGION = "us-east-1"
 DUMMY_KEY = "testing"
 
 
-class Engine(Protocol):
-    """A running DynamoDB engine: where it answers, and how to stop it."""
-
-    @property
-    def endpoint_url(self) -> str:
-        """The engine's HTTP endpoint."""
-        ...
-
-    def stop(self) -> None:
-        """Stop the engine."""
-        ...
-
-
 class EngineHarness:
-    """DynamoDBService on a local engine, each test on a new table of its own.
+    """DynamoDBService on an engine, each test on an empty table of the pool.
 
     Args:
         name: The backend's name.
-        start_engine: Starts the engine; raises EngineUnavailableError if it cannot.
+        start_engine: Starts the engine, its log in the given directory (None: the
+            system's temporary one); raises EngineUnavailableError if it cannot.
         lacks: The features the engine lacks, with the reason.
+        options: The run's options: the table prefix, and the engines shared by the
+            run's processes.
+        config_for: The config of a table on the engine's endpoint.
     """
 
     def __init__(
         self,
         name: str,
-        start_engine: Callable[[], Engine],
+        start_engine: Callable[[Path | None], Engine],
         lacks: Mapping[Feature, str] | None = None,
+        options: BackendOptions | None = None,
+        config_for: Callable[[str | None, str], DynamoDBConfig] | None = None,
     ) -> None:
         """Remember how to start the engine; nothing starts yet."""
         self.name = name
         self.lacks: Mapping[Feature, str] = lacks or {}
         self._start_engine = start_engine
+        self._options = options or BackendOptions()
+        self._config_for = config_for or local_config
+        self.endpoint_url: str | None = None
+        """Where the engine answers, once started."""
         self._engine: Engine | None = None
+        self._pool: TablePool | None = None
+        self._leased: dict[int, DynamoDBConfig] = {}
 
     def start(self) -> None:
-        """Start the engine."""
-        self._engine = self._start_engine()
+        """Start the engine, or find the one another process of the run started."""
+        shared = self._options.engines
+        if shared is None:
+            self._engine = self._start_engine(None)
+            endpoint_url = self._engine.endpoint_url
+        else:
+            endpoint_url = shared.endpoint(self.name, self._start_engine)
+        self.endpoint_url = endpoint_url
+        self._pool = TablePool(
+            lambda table: self._config_for(endpoint_url, table), self._options.table_prefix
+        )
 
-    def new_store(self) -> DynamoDBService:
-        """A DynamoDBService on a new, empty table."""
-        if self._engine is None:
+    def new_store(self, logger: LoggingService) -> DynamoDBService:
+        """A DynamoDBService on an empty table that no other handed-out store uses."""
+        if self._pool is None:
             msg = f"{self.name}: start() the harness before asking for a store"
             raise RuntimeError(msg)
-        config = local_config(self._engine.endpoint_url, f"contract-{uuid.uuid4().hex[:16]}")
-        create_table(config)
-        return DynamoDBService(LoggingService("contract"), config)
+        config = self._pool.lease()
+        store = DynamoDBService(logger, config)
+        self._leased[id(store)] = config
+        return store
+
+    def release(self, store: KeyValueStore) -> None:
+        """Close the store; its table serves a later test."""
+        store.close()
+        config = self._leased.pop(id(store), None)
+        if config is not None and self._pool is not None:
+            self._pool.give_back(config)
 
     def stop(self) -> None:
-        """Stop the engine, if it started; idempotent."""
-        if self._engine is not None:
-            self._engine.stop()
-            self._engine = None
+        """Delete the pool's tables, and stop the engine if this harness started its own."""
+        try:
+            if self._pool is not None:
+                self._pool.close()
+        finally:
+            self._pool = None
+            self._leased.clear()
+            if self._engine is not None:
+                self._engine.stop()
+                self._engine = None
 
 
-def local_config(endpoint_url: str, table_name: str) -> DynamoDBConfig:
+def local_config(endpoint_url: str | None, table_name: str) -> DynamoDBConfig:
     """The config of a table on a local engine, with dummy credentials."""
     return DynamoDBConfig(
         table_name=table_name,

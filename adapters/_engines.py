@@ -13,22 +13,31 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from adapters._process import (
+from ._process import (
     LOOPBACK,
     EngineUnavailableError,
     RunningEngine,
     engine_env,
-    free_port,
-    launch,
+    launch_on_free_port,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The repository's root when run from a checkout (its package.json pins dynalite)."""
 DYNALITE_BIN = PROJECT_ROOT / "node_modules" / ".bin" / "dynalite"
+DYNALITE_VERSION = "4.0.0"
+"""The dynalite that ``npx`` runs where no ``node_modules`` has one (package.json's pin)."""
 START_TIMEOUT_S = 30.0
+NPX_START_TIMEOUT_S = 180.0
+"""npx may first download dynalite from the npm registry."""
 NPM_CI_TIMEOUT_S = 300.0
 _OUTPUT_TAIL_CHARS = 2000
 _DYNALITE = "dynalite"
+_DYNALITE_FLAGS = ("--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
 
 # ministack serves 60-odd AWS services on every interface by default; keep it to
 # DynamoDB on loopback, in memory, and away from Docker and its side listeners.
@@ -44,69 +53,86 @@ _MINISTACK_ENV = {
 }
 
 
-def start_moto(timeout_s: float = START_TIMEOUT_S) -> RunningEngine:
+def start_moto(timeout_s: float = START_TIMEOUT_S, log_dir: Path | None = None) -> RunningEngine:
     """Start moto's server (``python -m moto.server``) on a free loopback port.
 
     Args:
         timeout_s: How long it may take to start serving.
+        log_dir: Where its log file goes; the system's temporary directory if None.
 
     Raises:
         EngineUnavailableError: If it does not start serving in time.
     """
-    port = free_port()
-    argv = [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)]
-    return launch("moto", argv, port=port, env=engine_env(), timeout_s=timeout_s)
+
+    def command(port: int) -> tuple[Sequence[str], Mapping[str, str]]:
+        argv = [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)]
+        return argv, engine_env()
+
+    return launch_on_free_port("moto", command, timeout_s=timeout_s, log_dir=log_dir)
 
 
-def start_dynalite(timeout_s: float = START_TIMEOUT_S) -> RunningEngine:
+def start_dynalite(
+    timeout_s: float = START_TIMEOUT_S, log_dir: Path | None = None
+) -> RunningEngine:
     """Start dynalite, in memory, on a free loopback port.
 
-    dynalite is the npm package pinned in ``package.json``; when
-    ``node_modules`` lacks it, ``npm ci`` installs it from ``package-lock.json``
-    first. Tables skip the CREATING and DELETING states, so that a fresh table
-    per test costs no waiting.
+    The dynalite run is the first found of: ``node_modules/.bin/dynalite`` in the
+    current directory; the repository's, installed by ``npm ci`` from its
+    ``package-lock.json`` when missing; else ``npx dynalite@DYNALITE_VERSION``.
+    Tables skip the CREATING and DELETING states, so that a new table costs no waiting.
 
     Args:
-        timeout_s: How long it may take to start serving (after any install).
+        timeout_s: How long it may take to start serving (after any install); at
+            least NPX_START_TIMEOUT_S through npx.
+        log_dir: Where its log file goes; the system's temporary directory if None.
 
     Raises:
-        EngineUnavailableError: If node or npm is missing, the install fails, or
-            dynalite does not start serving in time.
+        EngineUnavailableError: If node (or npm, npx) is missing, an install fails,
+            or dynalite does not start serving in time.
     """
     node = _require_tool(_DYNALITE, "node")
-    if not DYNALITE_BIN.exists():
-        _npm_ci()
-    port = free_port()
-    argv = [
-        node,
-        str(DYNALITE_BIN),
-        "--host",
-        LOOPBACK,
-        "--port",
-        str(port),
-        "--createTableMs",
-        "0",
-        "--deleteTableMs",
-        "0",
-        "--updateTableMs",
-        "0",
-    ]
-    return launch(_DYNALITE, argv, port=port, env=engine_env(), timeout_s=timeout_s)
+    program = _dynalite_program(node)
+    if program[0] != node:
+        timeout_s = max(timeout_s, NPX_START_TIMEOUT_S)
+
+    def command(port: int) -> tuple[Sequence[str], Mapping[str, str]]:
+        argv = [*program, "--host", LOOPBACK, "--port", str(port), *_DYNALITE_FLAGS]
+        return argv, engine_env()
+
+    return launch_on_free_port(_DYNALITE, command, timeout_s=timeout_s, log_dir=log_dir)
 
 
-def start_ministack(timeout_s: float = START_TIMEOUT_S) -> RunningEngine:
+def start_ministack(
+    timeout_s: float = START_TIMEOUT_S, log_dir: Path | None = None
+) -> RunningEngine:
     """Start ministack with DynamoDB only, in memory, on a free loopback port.
 
     Args:
         timeout_s: How long it may take to start serving.
+        log_dir: Where its log file goes; the system's temporary directory if None.
 
     Raises:
         EngineUnavailableError: If it does not start serving in time.
     """
-    port = free_port()
-    env = engine_env({**_MINISTACK_ENV, "GATEWAY_PORT": str(port)})
-    argv = [sys.executable, "-m", "ministack"]
-    return launch("ministack", argv, port=port, env=env, timeout_s=timeout_s)
+
+    def command(port: int) -> tuple[Sequence[str], Mapping[str, str]]:
+        env = engine_env({**_MINISTACK_ENV, "GATEWAY_PORT": str(port)})
+        return [sys.executable, "-m", "ministack"], env
+
+    return launch_on_free_port("ministack", command, timeout_s=timeout_s, log_dir=log_dir)
+
+
+def _dynalite_program(node: str) -> list[str]:
+    """The command line that runs dynalite, before its own arguments."""
+    here = Path.cwd() / "node_modules" / ".bin" / _DYNALITE
+    if here.exists():
+        return [node, str(here)]
+    if not DYNALITE_BIN.exists() and (PROJECT_ROOT / "package-lock.json").exists():
+        _npm_ci()
+    if DYNALITE_BIN.exists():
+        return [node, str(DYNALITE_BIN)]
+    npx = _require_tool(_DYNALITE, "npx")
+    return [npx, "--yes", f"dynalite@{DYNALITE_VERSION}"]
 
 
 def _require_tool(engine: str, tool: str) -> str:

@@ -1,21 +1,26 @@
-"""What every backend of the contract suite provides."""
+"""What every backend provides, and what a run tells the backends it builds."""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.logging import LoggingService
+
+    from ._shared import SharedEngines
 
 
 class Feature(enum.Enum):
-    """A capability a contract case may need and a backend may lack.
+    """A capability a test may need and a backend may lack.
 
-    A contract case asks for one with the pytest mark of the same value,
-    e.g. ``@pytest.mark.transactions``.
+    A test asks for one with the pytest mark of the same value, e.g.
+    ``@pytest.mark.transactions``; on a backend that lacks it, the test skips
+    and says why.
     """
 
     TRANSACTIONS = "transactions"
@@ -31,24 +36,104 @@ class Feature(enum.Enum):
 
 
 class Harness(Protocol):
-    """A backend: it starts its engine once and hands each test a fresh, empty store."""
+    """A backend: it starts once per run and hands each test empty stores of its own."""
 
     name: str
     lacks: Mapping[Feature, str]
-    """The features this backend lacks, each with the reason a skipped case reports."""
+    """The features this backend lacks, each with the reason a skipped test reports."""
 
     def start(self) -> None:
-        """Bring the engine up, once per run.
+        """Bring the backend up, once per run (per process).
 
         Raises:
             EngineUnavailableError: If the engine cannot start here.
         """
         ...
 
-    def new_store(self) -> KeyValueStore:
-        """A store on a fresh, empty table."""
+    def new_store(self, logger: LoggingService) -> KeyValueStore:
+        """An empty store that no other store this harness handed out and got back shares."""
+        ...
+
+    def release(self, store: KeyValueStore) -> None:
+        """Take back a store from `new_store`: close it; what it held may serve another test."""
         ...
 
     def stop(self) -> None:
-        """Stop what `start` started; idempotent."""
+        """Undo what `start` did (tables made, engines started); idempotent."""
         ...
+
+
+class StoreBackend:
+    """A backend of your own: name it, say what it lacks, and make stores.
+
+    Subclass it to run the contract suite (or your own tests) on another
+    KeyValueStore: override `new_store`, and `start`, `release` and `stop` when the
+    store needs more than building and closing.
+
+    Attributes:
+        name: The backend's name in test ids and skip reasons.
+        lacks: The features the store lacks, each with the reason a skip reports.
+    """
+
+    name: str = "custom"
+    lacks: Mapping[Feature, str] = {}
+
+    def start(self) -> None:
+        """Nothing to start unless overridden."""
+
+    def new_store(self, logger: LoggingService) -> KeyValueStore:
+        """A new, empty store; every subclass overrides this.
+
+        Args:
+            logger: The logger the test asked for, or the kit's default.
+
+        Raises:
+            NotImplementedError: Always, here.
+        """
+        msg = f"{type(self).__name__}.new_store"
+        raise NotImplementedError(msg)
+
+    def release(self, store: KeyValueStore) -> None:
+        """Close the store."""
+        store.close()
+
+    def stop(self) -> None:
+        """Nothing to stop unless overridden."""
+
+
+class FactoryBackend(StoreBackend):
+    """A backend made of a function that builds an empty store from a logger.
+
+    Args:
+        name: The backend's name in test ids.
+        factory: Builds a new, empty store.
+    """
+
+    def __init__(self, name: str, factory: Callable[[LoggingService], KeyValueStore]) -> None:
+        """Keep the function; nothing is built yet."""
+        self.name = name
+        self._factory = factory
+
+    def new_store(self, logger: LoggingService) -> KeyValueStore:
+        """What the function builds."""
+        return self._factory(logger)
+
+
+@dataclass(frozen=True)
+class BackendOptions:
+    """What a test run tells the backends it builds.
+
+    Attributes:
+        endpoint_url: The ``endpoint`` backend's URL, ``aws`` for AWS itself; None if unset.
+        region: The region of the endpoint backend's tables; None for the default.
+        table_prefix: How the names of the tables a run makes begin.
+        dynamodb_local_image: The container backend's image; None for the default.
+        engines: The run's engines, shared by its processes; None: each harness starts
+            its own engine and stops it.
+    """
+
+    endpoint_url: str | None = None
+    region: str | None = None
+    table_prefix: str = "kvstore-test-"
+    dynamodb_local_image: str | None = None
+    engines: SharedEngines | None = None

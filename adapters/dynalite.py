@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._dynamodb import EngineHarness
 from ._engines import start_dynalite
 from ._harness import Feature
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ._harness import BackendOptions
+    from ._process import RunningEngine
 
 DYNALITE_LACKS = {
     Feature.TRANSACTIONS: "dynalite implements no TransactWriteItems",
@@ -17,9 +25,13 @@ DYNALITE_LACKS = {
 }
 
 
-class DynaliteHarness(EngineHarness):
-    """DynamoDBService on dynalite, started and stopped by the suite."""
+def _start(log_dir: Path | None) -> RunningEngine:
+    return start_dynalite(log_dir=log_dir)
 
-    def __init__(self) -> None:
+
+class DynaliteHarness(EngineHarness):
+    """DynamoDBService on dynalite, started once per run."""
+
+    def __init__(self, options: BackendOptions | None = None) -> None:
         """Describe the backend; nothing starts yet."""
-        super().__init__("dynalite", start_dynalite, DYNALITE_LACKS)
+        super().__init__("dynalite", _start, DYNALITE_LACKS, options)

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lvrgd.common.services import InMemoryKeyValueStore, LoggingService
+from lvrgd.common.services import InMemoryKeyValueStore
+
+from ._harness import StoreBackend
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.logging import LoggingService
 
-    from ._harness import Feature
+    from ._harness import BackendOptions
 
 
-class MemoryHarness:
-    """Each test gets a new InMemoryKeyValueStore."""
+class MemoryHarness(StoreBackend):
+    """Each store is a new InMemoryKeyValueStore: empty, and shared with nothing."""
 
     name = "memory"
-    lacks: Mapping[Feature, str] = {}
 
-    def start(self) -> None:
-        """Nothing to start."""
+    def __init__(self, options: BackendOptions | None = None) -> None:
+        """Nothing to configure."""
+        del options
 
-    def new_store(self) -> KeyValueStore:
+    def new_store(self, logger: LoggingService) -> KeyValueStore:
         """A new, empty in-memory store."""
-        return InMemoryKeyValueStore(LoggingService("contract"))
-
-    def stop(self) -> None:
-        """Nothing to stop."""
+        return InMemoryKeyValueStore(logger)

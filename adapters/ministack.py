@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._dynamodb import EngineHarness
 from ._engines import start_ministack
 from ._harness import Feature
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ._harness import BackendOptions
+    from ._process import RunningEngine
 
 MINISTACK_LACKS = {
     Feature.LARGE_UPDATES: (
@@ -14,9 +22,13 @@ MINISTACK_LACKS = {
 }
 
 
-class MinistackHarness(EngineHarness):
-    """DynamoDBService on ministack, started and stopped by the suite."""
+def _start(log_dir: Path | None) -> RunningEngine:
+    return start_ministack(log_dir=log_dir)
 
-    def __init__(self) -> None:
+
+class MinistackHarness(EngineHarness):
+    """DynamoDBService on ministack, started once per run."""
+
+    def __init__(self, options: BackendOptions | None = None) -> None:
         """Describe the backend; nothing starts yet."""
-        super().__init__("ministack", start_ministack, MINISTACK_LACKS)
+        super().__init__("ministack", _start, MINISTACK_LACKS, options)

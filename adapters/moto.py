@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._dynamodb import EngineHarness
 from ._engines import start_moto
 from ._harness import Feature
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ._harness import BackendOptions
+    from ._process import RunningEngine
 
 MOTO_LACKS = {
     Feature.FULL_SIZE_ITEMS: "moto caps items at 405,000 bytes by its own count (docs/fidelity.md)",
 }
 
 
-class MotoHarness(EngineHarness):
-    """DynamoDBService on moto's server, started and stopped by the suite."""
+def _start(log_dir: Path | None) -> RunningEngine:
+    return start_moto(log_dir=log_dir)
 
-    def __init__(self) -> None:
+
+class MotoHarness(EngineHarness):
+    """DynamoDBService on moto's server, started once per run."""
+
+    def __init__(self, options: BackendOptions | None = None) -> None:
         """Describe the backend; nothing starts yet."""
-        super().__init__("moto", start_moto, MOTO_LACKS)
+        super().__init__("moto", _start, MOTO_LACKS, options)

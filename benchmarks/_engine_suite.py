@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
-from adapters._engines import start_dynalite, start_moto
-from adapters._process import EngineUnavailableError
 from lvrgd.common.services import DynamoDBConfig, create_table
+from lvrgd.common.services.testing.adapters._engines import start_dynalite, start_moto
+from lvrgd.common.services.testing.adapters._process import EngineUnavailableError
 
 from . import _canned, _profile, _variants
 from ._items import (
@@ -34,7 +34,7 @@ from ._plan import OPERATIONS, QUERY_SIZES
 from ._timing import Workload, interleaved
 
 if TYPE_CHECKING:
-    from adapters._process import RunningEngine
+    from lvrgd.common.services.testing.adapters._process import RunningEngine
 
     from ._plan import Plan
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from loguru import logger
 
-from adapters._process import EngineUnavailableError, engine_env
+from lvrgd.common.services.testing.adapters._process import EngineUnavailableError, engine_env
 
 from ._plan import ENGINES, PLANS
 

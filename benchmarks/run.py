@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from adapters._process import engine_env
+from lvrgd.common.services.testing.adapters._process import engine_env
 
 from . import _plots, _report
 from ._plan import FULL, PLANS, SMOKE, Plan

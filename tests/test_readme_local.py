@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
-from adapters._engines import DYNALITE_BIN, _npm_ci
-from adapters._process import (
+from lvrgd.common.services.testing.adapters._engines import DYNALITE_BIN, _npm_ci
+from lvrgd.common.services.testing.adapters._process import (
     LOOPBACK,
     STOP_TIMEOUT_S,
     EngineUnavailableError,

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pydantic import SecretStr
 
-from adapters._engines import start_ministack, start_moto
-from adapters._process import EngineUnavailableError
 from lvrgd.common.services import DynamoDBConfig, LoggingService, create_table
+from lvrgd.common.services.testing.adapters._engines import start_ministack, start_moto
+from lvrgd.common.services.testing.adapters._process import EngineUnavailableError
 
 from ._figures import FIGURES
 from ._profile import (
@@ -34,7 +34,7 @@ from ._proxy import FaultProxy
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from adapters._process import RunningEngine
+    from lvrgd.common.services.testing.adapters._process import RunningEngine
 
 REGION = "us-east-1"
 KEY_ID = "reliability"

@@ -33,10 +33,16 @@ from .logging import LoggingService
 from .memory import InMemoryKeyValueStore
 
 if TYPE_CHECKING:
-    from .dynamodb import DynamoDBBaseModel, DynamoDBConfig, DynamoDBService, create_table
+    from .dynamodb import (
+        DynamoDBBaseModel,
+        DynamoDBConfig,
+        DynamoDBService,
+        create_table,
+        delete_table,
+    )
 
 _IMPORTED_ON_FIRST_USE = frozenset(
-    {"DynamoDBBaseModel", "DynamoDBConfig", "DynamoDBService", "create_table"}
+    {"DynamoDBBaseModel", "DynamoDBConfig", "DynamoDBService", "create_table", "delete_table"}
 )
 
 __all__ = [
@@ -64,6 +70,7 @@ __all__ = [
     "VersionedItem",
     "WriteOutcomeUnknownError",
     "create_table",
+    "delete_table",
 ]
 
 

@@ -228,3 +228,54 @@ def _wait_until_active(client: DynamoDBClient, table: str) -> None:
             msg = f"create_table: table {table!r} is not ACTIVE after {TABLE_ACTIVE_TIMEOUT_S}s"
             raise KeyValueStoreError(msg)
         time.sleep(_POLL_INTERVAL_S)
+
+
+def delete_table(config: DynamoDBConfig, *, logger: LoggingService | None = None) -> None:
+    """Delete the table, every item in it, and wait until it is gone.
+
+    For local runs, tests and examples, as create_table: a test suite that made its
+    tables deletes them at its end. A table that does not exist is left as it is.
+
+    Args:
+        config: The table and how to reach it, credentials as for DynamoDBService.
+        logger: Where the client logs, as DynamoDBService's does; a default
+            LoggingService if None.
+
+    Raises:
+        KeyValueStoreError: If the table cannot be deleted or is still there after a minute.
+    """
+    client = new_client(config, logger)
+    try:
+        if _delete(client, config.table_name):
+            _wait_until_gone(client, config.table_name)
+    except (ClientError, BotoCoreError) as exc:
+        msg = f"delete_table: table {config.table_name!r}: {exc}"
+        raise KeyValueStoreError(msg) from exc
+    finally:
+        client.close()
+
+
+def _delete(client: DynamoDBClient, table: str) -> bool:
+    """Ask for the table's deletion; False when there is no such table."""
+    try:
+        client.delete_table(TableName=table)
+    except ClientError as exc:
+        if error_code(exc) == "ResourceNotFoundException":
+            return False
+        raise
+    return True
+
+
+def _wait_until_gone(client: DynamoDBClient, table: str) -> None:
+    deadline = time.monotonic() + TABLE_ACTIVE_TIMEOUT_S
+    while True:
+        try:
+            client.describe_table(TableName=table)
+        except ClientError as exc:
+            if error_code(exc) == "ResourceNotFoundException":
+                return
+            raise
+        if time.monotonic() > deadline:
+            msg = f"delete_table: table {table!r} still exists after {TABLE_ACTIVE_TIMEOUT_S}s"
+            raise KeyValueStoreError(msg)
+        time.sleep(_POLL_INTERVAL_S)

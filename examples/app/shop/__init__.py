@@ -1,0 +1,1 @@
+"""A small shop: customers, products with stock, and orders, on any KeyValueStore."""
