@@ -11,7 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lvrgd.common.services.kvstore import KeyValueItem
+from lvrgd.common.services.kvstore import DEFAULT_ENTITY_ATTRIBUTE, KeyValueItem, entity_name
 
 ABSENT = "<absent>"
 """The default a probe model reads when an attribute is not stored at all."""
@@ -31,20 +31,27 @@ class Order(KeyValueItem):
     lines: list[str] = Field(default_factory=list)
 
 
-class CustomerProbe(KeyValueItem):
+class CustomerProbe(KeyValueItem, entity=Customer):
     """Reads a Customer's attributes, telling an absent `email` from a stored one."""
 
     name: str = ABSENT
     email: str = ABSENT
 
 
-class CustomerNameAsNumber(KeyValueItem):
+class CustomerContact(KeyValueItem, entity=Customer):
+    """A narrow view of Customer: only `email`, and an `age` Customer has not."""
+
+    email: str | None = None
+    age: int | None = None
+
+
+class CustomerNameAsNumber(KeyValueItem, entity=Customer):
     """A model a stored Customer does not validate as: its `name` is text."""
 
     name: int
 
 
-class CustomerWithAge(KeyValueItem):
+class CustomerWithAge(KeyValueItem, entity=Customer):
     """A model a stored Customer does not validate as: it has no `age`."""
 
     name: str
@@ -62,20 +69,20 @@ class Profile(KeyValueItem):
     settings: dict[str, int] = Field(default_factory=dict)
 
 
-class ProfileContact(KeyValueItem):
+class ProfileContact(KeyValueItem, entity=Profile):
     """A narrow view of Profile: only `email` and `age`."""
 
     email: str | None = None
     age: int | None = None
 
 
-class ProfileSettingsAsText(KeyValueItem):
+class ProfileSettingsAsText(KeyValueItem, entity=Profile):
     """A model a stored Profile does not validate as: its `settings` hold numbers."""
 
     settings: dict[str, str]
 
 
-class ProfileProbe(KeyValueItem):
+class ProfileProbe(KeyValueItem, entity=Profile):
     """Reads a Profile's `email` and `age`, telling absent attributes from stored ones."""
 
     email: str = ABSENT
@@ -189,7 +196,7 @@ class Sets(KeyValueItem):
     blobs: set[bytes] = Field(default_factory=set)
 
 
-class SetsProbe(KeyValueItem):
+class SetsProbe(KeyValueItem, entity=Sets):
     """Reads a Sets item, telling an absent `strings` attribute from a stored one."""
 
     strings: str = ABSENT
@@ -234,7 +241,7 @@ class Pair(KeyValueItem):
     second: str | None = None
 
 
-class SecondOnly(KeyValueItem):
+class SecondOnly(KeyValueItem, entity=Pair):
     """A narrow view of Pair: only `second`."""
 
     second: str
@@ -322,3 +329,8 @@ def nested_lists(count: int) -> list[Any]:
     for _ in range(count - 1):
         chain = [chain]
     return chain
+
+
+def entity_bytes(model_class: type[KeyValueItem]) -> int:
+    """What the entity name every write stores adds to an item's size."""
+    return utf8_size(DEFAULT_ENTITY_ATTRIBUTE) + utf8_size(entity_name(model_class))

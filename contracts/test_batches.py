@@ -10,16 +10,6 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.models import (
-    ABSENT,
-    Blob,
-    Customer,
-    CustomerProbe,
-    Numbers,
-    Order,
-    Profile,
-    text_of_bytes,
-)
 from lvrgd.common.services.kvstore import (
     MAX_ITEM_BYTES,
     InvalidItemError,
@@ -30,10 +20,21 @@ from lvrgd.common.services.kvstore import (
     VersionedItem,
 )
 
+from .models import (
+    ABSENT,
+    Blob,
+    Customer,
+    CustomerProbe,
+    Numbers,
+    Order,
+    Profile,
+    text_of_bytes,
+)
+
 PK = "customer#1"
 
 
-class Document(VersionedItem):
+class Document(VersionedItem, entity="contracts.test_batches.Document"):
     """An item under optimistic locking, which a batch cannot check."""
 
     title: str

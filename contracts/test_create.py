@@ -4,13 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.models import ABSENT, Customer, CustomerProbe, Numbers, Order
 from lvrgd.common.services.kvstore import (
     InvalidItemError,
     ItemAlreadyExistsError,
     KeyValueItem,
     KeyValueStore,
 )
+
+from .models import ABSENT, Customer, CustomerProbe, Numbers, Order
 
 
 def test_create_new_item_is_read_back_by_get_one(store: KeyValueStore) -> None:

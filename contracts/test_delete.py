@@ -2,8 +2,9 @@
 
 import pytest
 
-from contracts.models import Customer
 from lvrgd.common.services.kvstore import ItemNotFoundError, KeyValueStore
+
+from .models import Customer
 
 
 def test_delete_existing_item_makes_get_one_return_none(store: KeyValueStore) -> None:

@@ -8,7 +8,16 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.models import (
+from lvrgd.common.services.kvstore import (
+    InvalidItemError,
+    InvalidQueryError,
+    ItemAlreadyExistsError,
+    ItemNotFoundError,
+    KeyValueStore,
+    KeyValueStoreError,
+)
+
+from .models import (
     Customer,
     CustomerNameAsNumber,
     HoldsUnstorable,
@@ -18,14 +27,6 @@ from contracts.models import (
     ProfileSettingsAsText,
     Unstorable,
     text_of_bytes,
-)
-from lvrgd.common.services.kvstore import (
-    InvalidItemError,
-    InvalidQueryError,
-    ItemAlreadyExistsError,
-    ItemNotFoundError,
-    KeyValueStore,
-    KeyValueStoreError,
 )
 
 PK = "customer#1"

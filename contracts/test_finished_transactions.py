@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 import pytest
 
-from contracts.models import Customer
 from lvrgd.common.services.kvstore import (
     KeyValueStore,
     Transaction,
     TransactionCanceledError,
     TransactionClosedError,
 )
+
+from .models import Customer
 
 PK = "customer#1"
 

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.models import (
+from lvrgd.common.services.kvstore import InvalidItemError, KeyValueItem, KeyValueStore
+
+from .models import (
     Customer,
     CustomerNameAsNumber,
     CustomerWithAge,
@@ -12,7 +14,6 @@ from contracts.models import (
     Profile,
     ProfileContact,
 )
-from lvrgd.common.services.kvstore import InvalidItemError, KeyValueItem, KeyValueStore
 
 
 def test_get_one_existing_item_returns_equal_model(store: KeyValueStore) -> None:

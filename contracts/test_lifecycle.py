@@ -2,13 +2,14 @@
 
 import pytest
 
-from contracts.models import Customer
 from lvrgd.common.services.kvstore import (
     ItemNotFoundError,
     KeyValueStore,
     KeyValueStoreError,
     StoreClosedError,
 )
+
+from .models import Customer
 
 PK = "customer#1"
 SK = "profile"

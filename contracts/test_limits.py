@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from contracts.models import (
+from lvrgd.common.services.kvstore import (
+    InvalidItemError,
+    InvalidQueryError,
+    KeyValueStore,
+)
+
+from .models import (
     BinaryBlob,
     Blob,
     Composite,
@@ -20,15 +26,11 @@ from contracts.models import (
     Punctuated,
     Reserved,
     SecondOnly,
+    entity_bytes,
     nested_lists,
     nested_maps,
     text_of_bytes,
     utf8_size,
-)
-from lvrgd.common.services.kvstore import (
-    InvalidItemError,
-    InvalidQueryError,
-    KeyValueStore,
 )
 
 PK = "limits#1"
@@ -256,13 +258,14 @@ def test_create_one_byte_keys_are_stored(store: KeyValueStore) -> None:
 
 def _blob(total_bytes: int, *, pk: str = PK, sk: str = SK, char: str = "a") -> Blob:
     """A Blob of exactly `total_bytes` by DynamoDB's rules: its attributes are pk, sk, payload."""
-    fixed = sum(utf8_size(text) for text in ("pk", pk, "sk", sk, "payload"))
+    fixed = sum(utf8_size(text) for text in ("pk", pk, "sk", sk, "payload")) + entity_bytes(Blob)
     return Blob(pk=pk, sk=sk, payload=text_of_bytes(total_bytes - fixed, char))
 
 
 def _binary_blob(total_bytes: int) -> BinaryBlob:
     """A BinaryBlob of exactly `total_bytes`: a binary value costs its raw bytes."""
     fixed = sum(utf8_size(text) for text in ("pk", PK, "sk", SK, "payload"))
+    fixed += entity_bytes(BinaryBlob)
     return BinaryBlob(pk=PK, sk=SK, payload=b"\xff" * (total_bytes - fixed))
 
 
@@ -344,6 +347,7 @@ def _composite(total_bytes: int) -> Composite:
         + names_size
         + labels_size
         + 1
+        + entity_bytes(Composite)
     )
     payload = text_of_bytes(total_bytes - fixed, "€")
     return Composite(pk=PK, sk=SK, names=names, labels=labels, flag=True, payload=payload)
@@ -369,6 +373,7 @@ def _pair_and_second(total_bytes: int) -> tuple[Pair, SecondOnly]:
     """A stored Pair and a narrow update that together make an item of `total_bytes`."""
     first = text_of_bytes(200_000, "€")
     fixed = sum(utf8_size(text) for text in ("pk", PK, "sk", SK, "first", first, "second"))
+    fixed += entity_bytes(Pair)  # the narrow update keeps the entity the create stored
     second = text_of_bytes(total_bytes - fixed, "😀")
     return Pair(pk=PK, sk=SK, first=first), SecondOnly(pk=PK, sk=SK, second=second)
 

@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
-from contracts.models import Blob, Customer, CustomerWithAge, ProfileContact, text_of_bytes
 from lvrgd.common.services.kvstore import InvalidItemError, InvalidQueryError, KeyValueStore
+
+from .models import Blob, Customer, CustomerContact, CustomerWithAge, text_of_bytes
 
 PK = "customer#1"
 OTHER_PARTITIONS = ("customer#10", "customer#", "Customer#1", "customer#1 ")
@@ -108,9 +109,9 @@ def test_query_by_pk_condition_never_returns_items_of_other_partitions(
 def test_query_by_pk_narrow_model_returns_its_fields(store: KeyValueStore) -> None:
     _fill(store, PK, ["a", "b"])
 
-    got = store.query_by_pk(PK, ProfileContact)
+    got = store.query_by_pk(PK, CustomerContact)
 
-    assert got == [ProfileContact(pk=PK, sk="a"), ProfileContact(pk=PK, sk="b")]
+    assert got == [CustomerContact(pk=PK, sk="a"), CustomerContact(pk=PK, sk="b")]
 
 
 def test_query_by_pk_item_not_valid_as_model_raises_invalid_item(store: KeyValueStore) -> None:

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
-from contracts.models import Customer
 from lvrgd.common.services.kvstore import (
     InvalidQueryError,
     KeyValueStore,
     Page,
     StoreClosedError,
 )
+
+from .models import Customer
 
 PK = "customer#1"
 NEIGHBOURS = ("customer#10", "customer#", "Customer#1")

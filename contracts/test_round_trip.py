@@ -7,7 +7,9 @@ from uuid import UUID
 
 import pytest
 
-from contracts.models import (
+from lvrgd.common.services.kvstore import InvalidItemError, KeyValueItem, KeyValueStore
+
+from .models import (
     ABSENT,
     Address,
     Color,
@@ -20,7 +22,6 @@ from contracts.models import (
     Sparse,
     Tier,
 )
-from lvrgd.common.services.kvstore import InvalidItemError, KeyValueItem, KeyValueStore
 
 PK = "types#1"
 SK = "item"

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from contracts.models import ABSENT, Customer, CustomerProbe, Numbers, Order
 from lvrgd.common.services.kvstore import (
     MAX_TRANSACTION_OPERATIONS,
     InvalidItemError,
@@ -28,6 +27,8 @@ from lvrgd.common.services.kvstore import (
     VersionedItem,
 )
 
+from .models import ABSENT, Customer, CustomerProbe, Numbers, Order
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.transactions
 PK = "customer#1"
 
 
-class Document(VersionedItem):
+class Document(VersionedItem, entity="contracts.test_transactions.Document"):
     """An item under optimistic locking."""
 
     title: str

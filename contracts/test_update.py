@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.models import (
+from lvrgd.common.services.kvstore import (
+    InvalidItemError,
+    ItemNotFoundError,
+    KeyValueItem,
+    KeyValueStore,
+)
+
+from .models import (
     ABSENT,
     Address,
     Customer,
@@ -15,12 +22,6 @@ from contracts.models import (
     ProfileProbe,
     Sets,
     Sparse,
-)
-from lvrgd.common.services.kvstore import (
-    InvalidItemError,
-    ItemNotFoundError,
-    KeyValueItem,
-    KeyValueStore,
 )
 
 

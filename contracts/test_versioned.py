@@ -8,7 +8,6 @@ whose items get their new versions only once it has committed.
 
 import pytest
 
-from contracts.models import Customer
 from lvrgd.common.services.kvstore import (
     ItemAlreadyExistsError,
     ItemNotFoundError,
@@ -19,11 +18,13 @@ from lvrgd.common.services.kvstore import (
     VersionedItem,
 )
 
+from .models import Customer
+
 PK = "customer#1"
 SK = "doc#1"
 
 
-class Document(VersionedItem):
+class Document(VersionedItem, entity="contracts.test_versioned.Document"):
     """A document two writers may edit."""
 
     title: str

@@ -1,5 +1,8 @@
 """Quickstart: customers and their orders in one table.
 
+A customer's profile and orders share one partition, so one query reads the customer
+with every order, each item as its own class (docs/collections.md).
+
 Runs on the in-memory store by default:
 
     uv run python examples/quickstart.py
@@ -44,15 +47,18 @@ class Status(Enum):
     SHIPPED = "shipped"
 
 
-class Customer(KeyValueItem):
-    """A customer: pk ``customer#<id>``, sk ``profile``."""
+# Each class stores its entity name with its items, so that a partition holding several
+# classes reads back each item as its own. Name them: the default, the class name,
+# would change if the class were renamed.
+class Customer(KeyValueItem, entity="customer"):
+    """A customer: pk ``customer#<id>``, sk ``#profile`` ('#' sorts before the orders)."""
 
     name: str
     email: str
     tags: set[str] = Field(default_factory=set)
 
 
-class Order(KeyValueItem):
+class Order(KeyValueItem, entity="order"):
     """An order: pk ``customer#<id>``, sk ``order#<date>#<number>``."""
 
     total: Decimal
@@ -64,7 +70,7 @@ class Order(KeyValueItem):
 def run(store: KeyValueStore, customer: str) -> None:
     """Write, update, query and delete a small shop, printing what happens."""
     ada = f"customer#{customer}"
-    store.create(Customer(pk=ada, sk="profile", name="Ada", email="ada@example.com"))
+    store.create(Customer(pk=ada, sk="#profile", name="Ada", email="ada@example.com"))
     for number, (day, total) in enumerate(
         [(date(2026, 1, 5), "19.90"), (date(2026, 2, 11), "5.00"), (date(2026, 3, 2), "42.10")],
         start=1,
@@ -80,7 +86,16 @@ def run(store: KeyValueStore, customer: str) -> None:
     store.update(shipped)  # status set, note (None) removed
     print("updated:", store.get_one(ada, shipped.sk, Order))
 
-    orders = store.query_by_pk(ada, Order, begins_with="order#")
+    # The customer and their orders in one query, each item as its own class.
+    print("the customer and their orders, in one query:")
+    for item in store.query_by_pk(ada, Customer | Order):
+        match item:
+            case Customer():
+                print(f"  Customer {item.sk}: {item.name} <{item.email}>")
+            case Order():
+                print(f"  Order {item.sk}: {item.total} ({item.status.value})")
+
+    orders = store.query_by_pk(ada, Order)  # one class: the profile is skipped
     print(f"all orders by date: {[o.sk for o in orders]}")
     spring = store.query_by_pk(ada, Order, between=("order#2026-02", "order#2026-03-31"))
     print(f"orders from February to March: {[(o.sk, str(o.total)) for o in spring]}")
@@ -94,17 +109,17 @@ def run(store: KeyValueStore, customer: str) -> None:
         print(f"next page: {[o.sk for o in page.items]}, more to come: {page.cursor is not None}")
 
     try:
-        store.create(Customer(pk=ada, sk="profile", name="Someone else", email="x@example.com"))
+        store.create(Customer(pk=ada, sk="#profile", name="Someone else", email="x@example.com"))
     except ItemAlreadyExistsError as error:
         print(f"refused as expected: {error}")
 
-    print("profile:", store.get_one(ada, "profile", Customer))
+    print("profile:", store.get_one(ada, "#profile", Customer))
     print("missing:", store.get_one(ada, "order#1999-01-01#0", Order))
 
-    # Clean up. KeyValueItem reads any item as its key alone.
+    # Clean up. KeyValueItem reads an item of any class as its key alone.
     written = store.query_by_pk(ada, KeyValueItem)
-    for item in written:
-        store.delete(item.pk, item.sk)
+    for key in written:
+        store.delete(key.pk, key.sk)
     print(f"deleted {len(written)} items; left in {ada!r}: {store.query_by_pk(ada, KeyValueItem)}")
 
 

@@ -16,7 +16,7 @@ ALL_OLD = {"ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
 """Every conditional write asks for the item its failed condition met."""
 
 
-class Order(KeyValueItem):
+class Order(KeyValueItem, entity="order"):
     total: Decimal
     status: str = "open"
     note: str | None = None
@@ -31,7 +31,9 @@ def key(pk: str = PK, sk: str = SK) -> dict[str, Any]:
 
 
 KEY = key()
-STORED_ORDER = {**KEY, "total": {"N": "9.9"}, "status": {"S": "open"}}
+ENTITY = {"_entity": {"S": "order"}}
+"""The entity name every write of an Order stores."""
+STORED_ORDER = {**KEY, "total": {"N": "9.9"}, "status": {"S": "open"}, **ENTITY}
 """ORDER as the service writes it (the None note omitted)."""
 
 CREATE_REQUEST = {
@@ -45,9 +47,15 @@ UPDATE_REQUEST = {
     "TableName": TABLE,
     "Key": KEY,
     "ConditionExpression": "attribute_exists(#pk)",
-    "ExpressionAttributeNames": {"#pk": "pk", "#s0": "total", "#s1": "status", "#r0": "note"},
-    "ExpressionAttributeValues": {":s0": {"N": "9.9"}, ":s1": {"S": "open"}},
-    "UpdateExpression": "SET #s0 = :s0, #s1 = :s1 REMOVE #r0",
+    "ExpressionAttributeNames": {
+        "#pk": "pk",
+        "#e": "_entity",
+        "#s0": "total",
+        "#s1": "status",
+        "#r0": "note",
+    },
+    "ExpressionAttributeValues": {":e": {"S": "order"}, ":s0": {"N": "9.9"}, ":s1": {"S": "open"}},
+    "UpdateExpression": "SET #s0 = :s0, #s1 = :s1, #e = if_not_exists(#e, :e) REMOVE #r0",
     **ALL_OLD,
 }
 
@@ -99,7 +107,7 @@ def query_request(
 
 def stored(sk: str, pk: str = PK) -> dict[str, Any]:
     """A stored Order with total 1, in wire form."""
-    return {**key(pk, sk), "total": {"N": "1"}, "status": {"S": "open"}}
+    return {**key(pk, sk), "total": {"N": "1"}, "status": {"S": "open"}, **ENTITY}
 
 
 def page(sks: list[str], *, last: str | None = None) -> dict[str, Any]:

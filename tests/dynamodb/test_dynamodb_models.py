@@ -386,7 +386,7 @@ def test_dynamodb_base_model_is_key_value_item() -> None:
 
 
 def test_dynamodb_base_model_subclass_validates_and_round_trips_through_json() -> None:
-    class Order(DynamoDBBaseModel):
+    class Order(DynamoDBBaseModel, entity="tests.dynamodb.test_dynamodb_models.Order"):
         total: int
 
     order = Order(pk="customer#1", sk="order#1", total=3)
@@ -403,6 +403,7 @@ def test_dynamodb_package_exports_the_documented_names() -> None:
         "DynamoDBConfig",
         "DynamoDBService",
         "create_table",
+        "delete_table",
     ]
 
 

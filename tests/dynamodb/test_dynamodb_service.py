@@ -200,7 +200,7 @@ def test_update_only_the_key_of_a_missing_item_raises_item_not_found(
 def test_update_reserved_and_odd_attribute_names_go_through_placeholders(
     service: DynamoDBService, stubber: Stubber
 ) -> None:
-    class Odd(KeyValueItem):
+    class Odd(KeyValueItem, entity="odd"):
         data: str
         size: int
         dotted: str | None = None
@@ -217,9 +217,10 @@ def test_update_reserved_and_odd_attribute_names_go_through_placeholders(
                 "#s0": "data",
                 "#s1": "size",
                 "#r0": "dotted",
+                "#e": "_entity",
             },
-            "ExpressionAttributeValues": {":s0": {"S": "d"}, ":s1": {"N": "2"}},
-            "UpdateExpression": "SET #s0 = :s0, #s1 = :s1 REMOVE #r0",
+            "ExpressionAttributeValues": {":s0": {"S": "d"}, ":s1": {"N": "2"}, ":e": {"S": "odd"}},
+            "UpdateExpression": "SET #s0 = :s0, #s1 = :s1, #e = if_not_exists(#e, :e) REMOVE #r0",
             **ALL_OLD,
         },
     )

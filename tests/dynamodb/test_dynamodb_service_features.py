@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
-class Doc(VersionedItem):
+class Doc(VersionedItem, entity="doc"):
     title: str
 
 
@@ -75,7 +75,7 @@ def test_create_versioned_item_stores_version_1_and_sets_it_on_the_item(
     service: DynamoDBService, stubber: Stubber
 ) -> None:
     doc = Doc(pk=PK, sk="doc#1", title="t")
-    item = {**DOC_KEY, "version": {"N": "1"}, "title": {"S": "t"}}
+    item = {**DOC_KEY, "version": {"N": "1"}, "title": {"S": "t"}, "_entity": {"S": "doc"}}
     stubber.add_response("put_item", {}, {**CREATE_REQUEST, "Item": item})
 
     service.create(doc)
@@ -93,13 +93,15 @@ def _versioned_update(expected: int) -> dict[str, Any]:
             "#s0": "version",
             "#s1": "title",
             "#ver": "version",
+            "#e": "_entity",
         },
         "ExpressionAttributeValues": {
             ":s0": {"N": str(expected + 1)},
             ":s1": {"S": "t"},
             ":ver": {"N": str(expected)},
+            ":e": {"S": "doc"},
         },
-        "UpdateExpression": "SET #s0 = :s0, #s1 = :s1",
+        "UpdateExpression": "SET #s0 = :s0, #s1 = :s1, #e = if_not_exists(#e, :e)",
         **ALL_OLD,
     }
 

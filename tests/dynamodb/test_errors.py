@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from botocore.exceptions import (
     BotoCoreError,
@@ -179,9 +181,15 @@ def test_translate_server_error_is_outcome_unknown_for_writes_unavailable_for_re
 
 
 def test_translate_unnamed_5xx_is_a_server_error() -> None:
+    metadata: Any = {
+        "RequestId": "r",
+        "HostId": "h",
+        "HTTPStatusCode": 502,
+        "HTTPHeaders": {},
+        "RetryAttempts": 0,
+    }
     exc = ClientError(
-        {"Error": {"Code": "Weird", "Message": ""}, "ResponseMetadata": {"HTTPStatusCode": 502}},
-        "PutItem",
+        {"Error": {"Code": "Weird", "Message": ""}, "ResponseMetadata": metadata}, "PutItem"
     )
 
     assert type(translate(exc, "create", PK, SK)) is WriteOutcomeUnknownError

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from adapters._engines import start_dynalite
-from adapters._process import EngineUnavailableError
 from lvrgd.common.services import (
     DynamoDBConfig,
     DynamoDBService,
@@ -22,14 +20,16 @@ from lvrgd.common.services import (
     UnsupportedOperationError,
     create_table,
 )
+from lvrgd.common.services.testing.adapters._engines import start_dynalite
+from lvrgd.common.services.testing.adapters._process import EngineUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from adapters._process import RunningEngine
+    from lvrgd.common.services.testing.adapters._process import RunningEngine
 
 
-class Note(KeyValueItem):
+class Note(KeyValueItem, entity="tests.dynamodb.test_unsupported_operations.Note"):
     """A plain item."""
 
     body: str = "x"

@@ -54,13 +54,13 @@ class Inner(BaseModel):
     label: str | None = None
 
 
-class Anything(KeyValueItem):
+class Anything(KeyValueItem, entity="tests.kvstore.test_attributes.Anything"):
     """One attribute of any type: what `encode_item` makes of a single value."""
 
     value: Any = None
 
 
-class Tagged(KeyValueItem):
+class Tagged(KeyValueItem, entity="tests.kvstore.test_attributes.Tagged"):
     tags: set[str] = Field(default_factory=set)
     frozen: frozenset[int] = frozenset()
     maybe_tags: set[str] | None = None
@@ -77,7 +77,7 @@ class Counted(KeyValueItem):
     steps: list[int] = Field(default_factory=list)
 
 
-class Blob(KeyValueItem):
+class Blob(KeyValueItem, entity="tests.kvstore.test_attributes.Blob"):
     blob: str
 
 
@@ -493,7 +493,7 @@ json_like: st.SearchStrategy[Any] = st.recursive(
 )
 
 
-class Everything(KeyValueItem):
+class Everything(KeyValueItem, entity="tests.kvstore.test_attributes.Everything"):
     text: str
     integer: int
     real: float

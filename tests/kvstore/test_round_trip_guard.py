@@ -35,14 +35,14 @@ class Address(BaseModel):
     zip: int
 
 
-class Order(KeyValueItem):
+class Order(KeyValueItem, entity="tests.kvstore.test_round_trip_guard.Order"):
     total: int = Field(gt=0)
     lines: list[str] = Field(default_factory=list)
     address: Address | None = None
     note: str | None = None
 
 
-class Document(VersionedItem):
+class Document(VersionedItem, entity="tests.kvstore.test_round_trip_guard.Document"):
     body: str
 
 

@@ -38,7 +38,7 @@ class Journal(VersionedItem):
     entries: list[str] = Field(default_factory=list)
 
 
-class Counter(VersionedItem):
+class Counter(VersionedItem, entity="tests.memory.test_concurrency.Counter"):
     """One side of a transfer."""
 
     value: int

@@ -30,13 +30,13 @@ if TYPE_CHECKING:
 PAYLOAD = "alice@example.com"
 
 
-class Doc(KeyValueItem):
+class Doc(KeyValueItem, entity="tests.memory.test_store.Doc"):
     tags: list[str] = Field(default_factory=list)
     meta: dict[str, list[int]] = Field(default_factory=dict)
     blob: Any = None
 
 
-class Pair(KeyValueItem):
+class Pair(KeyValueItem, entity="tests.memory.test_store.Pair"):
     left: int
     right: int
     trail: list[int]
@@ -51,7 +51,7 @@ class Personal(KeyValueItem):
     score: float = 0.0
 
 
-class PersonalScoreAsInt(KeyValueItem):
+class PersonalScoreAsInt(KeyValueItem, entity=Personal):
     by_name: dict[str, int]
 
 
@@ -290,7 +290,13 @@ def test_operations_each_log_op_pk_sk_and_ms_at_debug(
         ("delete", lambda s: s.delete("p", "missing"), "debug", "condition failed", "missing"),
         ("create", lambda s: s.create(Doc(pk="p", sk="x", blob=math.nan)), "info", "refused", "x"),
         ("get_one", lambda s: s.get_one("p", "", Doc), "info", "refused", ""),
-        ("get_one", lambda s: s.get_one("p", "s", PersonalScoreAsInt), "info", "refused", "s"),
+        (
+            "get_one",
+            lambda s: s.get_one("p", "s", PersonalScoreAsInt, on_other="raise"),
+            "info",
+            "refused",
+            "s",
+        ),
         ("query_by_pk", lambda s: s.query_by_pk("p", Doc, limit=0), "info", "refused", None),
     ],
     ids=[

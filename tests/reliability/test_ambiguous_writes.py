@@ -45,14 +45,14 @@ WORKERS = 8
 """Cases run side by side, so that botocore's backoff waits overlap."""
 
 
-class Note(KeyValueItem):
+class Note(KeyValueItem, entity="tests.reliability.test_ambiguous_writes.Note"):
     """A plain item."""
 
     body: str
     tags: set[str] = Field(default_factory=set)
 
 
-class Account(VersionedItem):
+class Account(VersionedItem, entity="tests.reliability.test_ambiguous_writes.Account"):
     """An item under optimistic locking."""
 
     balance: int

@@ -63,7 +63,7 @@ class Record(KeyValueItem):
     body: str = "x"
 
 
-class Counter(VersionedItem):
+class Counter(VersionedItem, entity="tests.reliability.test_faults.Counter"):
     """An item under optimistic locking."""
 
     body: str = "x"

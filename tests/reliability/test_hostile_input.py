@@ -50,6 +50,7 @@ from lvrgd.common.services import (
     VersionConflictError,
     VersionedItem,
 )
+from lvrgd.common.services.kvstore import DEFAULT_ENTITY_ATTRIBUTE
 
 from . import _hostile as hostile
 from ._figures import FIGURES
@@ -416,7 +417,7 @@ def test_hostile_calls_on_the_dynamodb_service_raise_only_the_port_errors(
 INERT_NAMES = hostile.EXPRESSION_NAMES
 inert_names = st.lists(
     st.one_of(st.sampled_from(INERT_NAMES), st.text(min_size=1, max_size=8)).filter(
-        lambda name: name not in ("pk", "sk", "version")
+        lambda name: name not in ("pk", "sk", "version", DEFAULT_ENTITY_ATTRIBUTE)
     ),
     min_size=1,
     max_size=6,
@@ -448,7 +449,7 @@ def _check_inert(
     store.create(item)
     assert item.version == 1
     assert store.get_one(pk, sk, model) == item
-    assert raw_names(pk, sk) in (None, {"pk", "sk", "version", *names})
+    assert raw_names(pk, sk) in (None, {"pk", "sk", "version", DEFAULT_ENTITY_ATTRIBUTE, *names})
     with pytest.raises(ItemAlreadyExistsError):
         store.create(model.model_validate({"pk": pk, "sk": sk}))
 
@@ -460,7 +461,10 @@ def _check_inert(
     with pytest.raises(VersionConflictError):
         store.update(stale)
     assert store.get_one(pk, sk, model) == updated
-    assert raw_names(pk, sk) in (None, {"pk", "sk", "version", *names[1:]})
+    assert raw_names(pk, sk) in (
+        None,
+        {"pk", "sk", "version", DEFAULT_ENTITY_ATTRIBUTE, *names[1:]},
+    )
     assert store.query_by_pk(pk, model, begins_with=sk) == [updated]
     assert store.query_by_pk(pk, model, gt=sk) == []
 

@@ -72,7 +72,7 @@ class Slot(VersionedItem):
     """The updates applied to it, in order."""
 
 
-class Account(VersionedItem):
+class Account(VersionedItem, entity="tests.reliability.test_races.Account"):
     """One side of the transfers."""
 
     balance: int

@@ -58,7 +58,7 @@ SK = f"KEYSK-{uuid.uuid4().hex[:12]}"
 INFO = 20
 
 
-class Profile(VersionedItem):
+class Profile(VersionedItem, entity="tests.reliability.test_secrets.Profile"):
     """Personal data: `note` holds the payload marker."""
 
     note: str

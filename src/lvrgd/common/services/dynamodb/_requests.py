@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lvrgd.common.services.kvstore._attributes import encode_key
+from lvrgd.common.services.kvstore._attributes import Tag, encode_key
 from lvrgd.common.services.kvstore._conditions import (
     BeginsWith,
     Between,
@@ -53,7 +53,7 @@ def write_request(table: str, write: Create | Update | Delete) -> Request:
     if isinstance(write, Update):
         return update_request(
             table, write.pk, write.sk, write.to_set, list(write.to_remove),
-            expected_version=write.expected_version,
+            expected_version=write.expected_version, tag=write.tag,
         )  # fmt: skip
     return delete_request(table, write.pk, write.sk)
 
@@ -85,13 +85,18 @@ def update_request(  # noqa: PLR0913 - each argument is a distinct part of the r
     to_remove: list[str],
     *,
     expected_version: int | None = None,
+    tag: Tag | None = None,
 ) -> Request:
     """UpdateItem that sets and removes attributes of an existing item only.
 
-    With `expected_version`, only while the stored version is that one.
+    With `expected_version`, only while the stored version is that one. With `tag`,
+    the entity name is stored where the item has none (``if_not_exists``).
     """
     names = {"#pk": "pk"}
     values: Item = {}
+    if tag is not None:
+        names["#e"] = tag[0]
+        values[":e"] = {"S": tag[1]}
     for index, (name, value) in enumerate(to_set.items()):
         names[f"#s{index}"] = name
         values[f":s{index}"] = value
@@ -111,7 +116,7 @@ def update_request(  # noqa: PLR0913 - each argument is a distinct part of the r
     }
     if values:
         request["ExpressionAttributeValues"] = values
-    expression = update_expression(len(to_set), len(to_remove))
+    expression = update_expression(len(to_set), len(to_remove), tagged=tag is not None)
     if expression:
         request["UpdateExpression"] = expression
     return request

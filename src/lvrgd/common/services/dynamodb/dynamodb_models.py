@@ -19,6 +19,10 @@ from pydantic import (
 from pydantic_core import InitErrorDetails
 
 from lvrgd.common.services.kvstore import KeyValueItem
+from lvrgd.common.services.kvstore._entities import (
+    DEFAULT_ENTITY_ATTRIBUTE,
+    check_entity_attribute,
+)
 
 DynamoDBBaseModel = KeyValueItem
 """The item base class under its first name: the very same class as KeyValueItem."""
@@ -48,6 +52,8 @@ class DynamoDBConfig(BaseModel):
         max_pool_connections: Connections kept for threads sharing the service.
         batch_retry_seconds: How long get_many and put_many keep resending what DynamoDB
             left unprocessed before they give up and say what is unfinished.
+        entity_attribute: The attribute each item stores its entity name in
+            (``_entity``), so that reads return each item as its own class.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -66,6 +72,12 @@ class DynamoDBConfig(BaseModel):
     max_attempts: Annotated[int, Field(ge=1)] = 3
     max_pool_connections: Annotated[int, Field(ge=1)] = 10
     batch_retry_seconds: Annotated[float, Field(gt=0)] = 20.0
+    entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+
+    @field_validator("entity_attribute")
+    @classmethod
+    def _entity_attribute_is_valid(cls, value: str) -> str:
+        return check_entity_attribute(value)
 
     @field_validator("table_name")
     @classmethod

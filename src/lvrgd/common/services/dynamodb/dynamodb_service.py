@@ -61,7 +61,7 @@ class DynamoDBService(KeyValueStoreBase):
 
     def __init__(self, logger: LoggingService, config: DynamoDBConfig) -> None:
         """Build the client; nothing is sent until the first operation."""
-        super().__init__(logger)
+        super().__init__(logger, entity_attribute=config.entity_attribute)
         self._config = config
         self._table = config.table_name
         self._client = _table.new_client(config, self._logger)
@@ -120,7 +120,7 @@ class DynamoDBService(KeyValueStoreBase):
 
     def _apply(self, operation: str, write: Create | Update | Delete) -> None:
         """Send one conditional write; a failed condition becomes the error it means."""
-        if isinstance(write, Update) and not write.to_set and not write.to_remove:
+        if isinstance(write, Update) and not (write.to_set or write.to_remove or write.tag):
             # Nothing to change: the update only asserts that the item exists (and an
             # UpdateItem without an expression crashes moto's server).
             if self._read_now(write.pk, write.sk) is None:

@@ -1,5 +1,6 @@
 """The port: KeyValueStore, its items, pages, transactions, errors and DynamoDB's limits."""
 
+from ._entities import DEFAULT_ENTITY_ATTRIBUTE, OnOther, entity_name
 from ._errors import (
     InvalidItemError,
     InvalidQueryError,
@@ -28,6 +29,7 @@ from ._port import KeyValueStore
 from ._transaction import MAX_TRANSACTION_OPERATIONS, Transaction
 
 __all__ = [
+    "DEFAULT_ENTITY_ATTRIBUTE",
     "MAX_ITEM_BYTES",
     "MAX_NESTING_DEPTH",
     "MAX_NUMBER_DIGITS",
@@ -41,6 +43,7 @@ __all__ = [
     "KeyValueItem",
     "KeyValueStore",
     "KeyValueStoreError",
+    "OnOther",
     "Page",
     "StoreClosedError",
     "StoreUnavailableError",
@@ -52,4 +55,5 @@ __all__ = [
     "VersionConflictError",
     "VersionedItem",
     "WriteOutcomeUnknownError",
+    "entity_name",
 ]

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound=KeyValueItem)
 
 KEY_ATTRIBUTES = ("pk", "sk")
+Tag = tuple[str, str]
+"""Where an item's entity name is stored, and the name: ``("_entity", "Order")``."""
 MAX_NAME_BYTES = 65_536
 """Attribute names are shorter than 64 KB (DynamoDB's naming rules)."""
 _WHOLE_NUMBER_LIMIT = 10**MAX_NUMBER_DIGITS
@@ -62,7 +64,11 @@ class _RefusedError(ValueError):
 
 
 def encode_item(
-    operation: str, item: KeyValueItem, overrides: Mapping[str, Any] | None = None
+    operation: str,
+    item: KeyValueItem,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    tag: Tag | None = None,
 ) -> Item:
     """Encode a whole item for a create, checking every limit and that it reads back.
 
@@ -71,6 +77,8 @@ def encode_item(
         item: The item to store.
         overrides: Values stored in place of the item's own, by attribute name (the
             version a VersionedItem's write stores).
+        tag: The attribute and entity name stored with the item, if any; it counts
+            toward the item's size like any attribute.
 
     Raises:
         InvalidItemError: If the item is not a KeyValueItem, or breaks a key limit, the size
@@ -89,13 +97,20 @@ def encode_item(
                 encoded[name] = encode_value(value)
     except _RefusedError as exc:
         raise InvalidItemError(operation, pk, sk, f"{name}: {exc}") from None
+    if tag is not None:
+        _check_tag_is_free(operation, pk, sk, fields, tag)
+        encoded[tag[0]] = {"S": tag[1]}
     check_item_size(operation, pk, sk, encoded)
-    _check_reads_back(operation, type(item), encoded, nulls)
+    _check_reads_back(operation, type(item), encoded, nulls, None if tag is None else tag[0])
     return encoded
 
 
 def encode_changes(
-    operation: str, item: KeyValueItem, overrides: Mapping[str, Any] | None = None
+    operation: str,
+    item: KeyValueItem,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    tag: Tag | None = None,
 ) -> tuple[Item, list[str]]:
     """Split an item into the attributes an update sets and the names it removes.
 
@@ -106,6 +121,8 @@ def encode_changes(
         operation: The operation's name, for errors.
         item: The item whose fields the update stores.
         overrides: As `encode_item` takes them.
+        tag: The attribute and entity name the update stores where the item has none;
+            counted in the size check, and in neither of the results.
 
     Raises:
         InvalidItemError: As `encode_item` does, the size limit checked on what is set.
@@ -129,13 +146,29 @@ def encode_changes(
     except _RefusedError as exc:
         raise InvalidItemError(operation, pk, sk, f"{name}: {exc}") from None
     stored = {**encode_key(pk, sk), **to_set}
-    check_item_size(operation, pk, sk, stored)
+    if tag is not None:
+        _check_tag_is_free(operation, pk, sk, fields, tag)
+        check_item_size(operation, pk, sk, {**stored, tag[0]: {"S": tag[1]}})
+    else:
+        check_item_size(operation, pk, sk, stored)
     _check_reads_back(operation, type(item), stored, nulls)
     return to_set, to_remove
 
 
+def _check_tag_is_free(
+    operation: str, pk: str, sk: str, fields: Mapping[str, Any], tag: Tag
+) -> None:
+    if tag[0] in fields:
+        reason = f"a field is stored as {tag[0]!r}, where the store keeps the entity name"
+        raise InvalidItemError(operation, pk, sk, reason)
+
+
 def _check_reads_back(
-    operation: str, model_class: type[KeyValueItem], stored: Item, nulls: list[str]
+    operation: str,
+    model_class: type[KeyValueItem],
+    stored: Item,
+    nulls: list[str],
+    skip: str | None = None,
 ) -> None:
     """Refuse to store `stored` unless a read would validate it as `model_class`.
 
@@ -156,7 +189,7 @@ def _check_reads_back(
             "read back as the field's default; give the field a default of None, or store a value"
         )
         raise InvalidItemError(operation, _key_text(stored, "pk"), _key_text(stored, "sk"), reason)
-    fields = _read_fields(stored, plan)
+    fields = _read_fields(stored, plan, skip)
     try:
         model_class.model_validate(fields, by_name=True)
     except ValidationError as exc:
@@ -189,11 +222,12 @@ def check_item_size(operation: str, pk: str, sk: str, item: Item) -> None:
         raise InvalidItemError(operation, pk, sk, reason)
 
 
-def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
+def decode_item(operation: str, item: Item, model_class: type[T], skip: str | None = None) -> T:
     """Build `model_class` from a stored item.
 
     Attributes are matched to fields by the names `encode_item` wrote them under;
-    a field stored as absent (None, or an empty set) is given back its value.
+    a field stored as absent (None, or an empty set) is given back its value. The
+    attribute `skip` (where the entity name is kept) is not a field.
 
     Raises:
         InvalidItemError: If the stored item does not validate as `model_class` (the message
@@ -201,7 +235,7 @@ def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
     """
     plan = _read_plan(model_class)
     try:
-        fields = _read_fields(item, plan)
+        fields = _read_fields(item, plan, skip)
     except (AttributeError, TypeError, ValueError, KeyError):  # not DynamoDB's wire form
         reason = "the engine returned an item that is not in DynamoDB's wire form"
         raise InvalidItemError(
@@ -215,7 +249,7 @@ def decode_item(operation: str, item: Item, model_class: type[T]) -> T:
         raise InvalidItemError(operation, str(pk), str(sk), reason) from None
 
 
-def _read_fields(item: Item, plan: _ReadPlan) -> dict[str, Any]:
+def _read_fields(item: Item, plan: _ReadPlan, skip: str | None = None) -> dict[str, Any]:
     """What a read validates: each attribute decoded under its field's name, absences filled."""
     # Written for speed (every read and every write runs it): a string is its own value,
     # and the name map is skipped when no field has an alias.
@@ -230,6 +264,8 @@ def _read_fields(item: Item, plan: _ReadPlan) -> dict[str, Any]:
             name: value["S"] if "S" in value else decode_value(value)
             for name, value in item.items()
         }
+    if skip is not None:
+        fields.pop(skip, None)
     for name, value in plan.absent_values.items():
         if name not in fields:
             fields[name] = set() if value is _EMPTY_SET else value

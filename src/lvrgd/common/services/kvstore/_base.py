@@ -13,9 +13,16 @@ from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from ._attributes import decode_item
 from ._batches import batch_items, batch_keys
 from ._conditions import KeyQuery, key_query
+from ._entities import (
+    DEFAULT_ENTITY_ATTRIBUTE,
+    EntityError,
+    OnOther,
+    check_entity_attribute,
+    check_on_other,
+    read_types,
+)
 from ._errors import (
     InvalidItemError,
     InvalidQueryError,
@@ -30,6 +37,7 @@ from ._errors import (
 from ._item import KeyValueItem
 from ._limits import key_problem
 from ._pages import DEFAULT_PAGE_SIZE, Page, next_cursor, page_query
+from ._reads import Reader, read_page, read_up_to
 from ._transaction import Transaction
 from ._writes import Create, Delete, Update, Write, plan_create, plan_delete, plan_update, settle
 
@@ -37,7 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from types import TracebackType
 
-    from typing_extensions import Self
+    from typing_extensions import Self, TypeForm
 
     from lvrgd.common.services.logging import LoggingService
 
@@ -71,8 +79,16 @@ class KeyValueStoreBase(ABC):
     engine_errors: ClassVar[tuple[type[Exception], ...]] = ()
     """The engine's own exception types, turned into the port's by `translate`."""
 
-    def __init__(self, logger: LoggingService) -> None:
-        """Keep the logger; the adapter builds the rest."""
+    def __init__(
+        self, logger: LoggingService, *, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+    ) -> None:
+        """Keep the logger and where items store their entity name; the adapter builds the rest.
+
+        Raises:
+            ValueError: If `entity_attribute` is empty, longer than 255 characters, or a key.
+        """
+        self._entity_attribute = check_entity_attribute(entity_attribute)
+        self._readers: dict[tuple[str, object, object], Reader] = {}
         self._logger = logger
         self._closed = False
 
@@ -135,14 +151,14 @@ class KeyValueStoreBase(ABC):
     def create(self, item: KeyValueItem) -> None:
         """Write a new item; ItemAlreadyExistsError if its key is taken."""
         with self._operation("create", *_key_of(item)):
-            write = plan_create("create", item)
+            write = plan_create("create", item, self._entity_attribute)
             self._apply("create", write)
             settle(write, item)
 
     def update(self, item: KeyValueItem) -> None:
         """Set the item's non-None fields, remove its None fields; ItemNotFoundError if absent."""
         with self._operation("update", *_key_of(item)):
-            write = plan_update("update", item)
+            write = plan_update("update", item, self._entity_attribute)
             self._apply("update", write)
             settle(write, item)
 
@@ -151,20 +167,23 @@ class KeyValueStoreBase(ABC):
         with self._operation("delete", pk, sk):
             self._apply("delete", plan_delete("delete", pk, sk))
 
-    def get_one(self, pk: str, sk: str, model_class: type[T]) -> T | None:
-        """The item at (pk, sk) as `model_class`, or None."""
+    def get_one(
+        self, pk: str, sk: str, model_class: TypeForm[T], *, on_other: OnOther = "skip"
+    ) -> T | None:
+        """The item at (pk, sk) as the class its entity names, or None."""
         with self._operation("get_one", pk, sk):
-            _check_model_class("get_one", pk, model_class)
+            reader = self._reader("get_one", pk, model_class, on_other)
             problem = key_problem(pk, sk)
             if problem is not None:
                 raise InvalidQueryError("get_one", str(pk), problem, sk=str(sk))
             found = self._fetch(pk, sk)
-            return None if found is None else decode_item("get_one", found, model_class)
+            decoded: T | None = None if found is None else reader.decode(found)
+            return decoded
 
     def query_by_pk(  # noqa: PLR0913 - the port's signature
         self,
         pk: str,
-        model_class: type[T],
+        model_class: TypeForm[T],
         *,
         equals: str | None = None,
         begins_with: str | None = None,
@@ -175,21 +194,21 @@ class KeyValueStoreBase(ABC):
         gte: str | None = None,
         limit: int | None = None,
         descending: bool = False,
+        on_other: OnOther = "skip",
     ) -> list[T]:
         """The partition's items in sort-key order, every page followed, up to `limit`."""
         with self._operation("query_by_pk", pk, None):
-            _check_model_class("query_by_pk", pk, model_class)
+            reader = self._reader("query_by_pk", pk, model_class, on_other)
             query = key_query(
                 "query_by_pk", pk, equals=equals, begins_with=begins_with, between=between,
                 lt=lt, lte=lte, gt=gt, gte=gte, limit=limit, descending=descending,
             )  # fmt: skip
-            found = self._select(query, after=None, limit=query.limit)
-            return [decode_item("query_by_pk", item, model_class) for item in found]
+            return read_up_to(self._select_after, query, reader, query.limit)
 
     def query_page(  # noqa: PLR0913 - the port's signature
         self,
         pk: str,
-        model_class: type[T],
+        model_class: TypeForm[T],
         *,
         equals: str | None = None,
         begins_with: str | None = None,
@@ -201,42 +220,72 @@ class KeyValueStoreBase(ABC):
         page_size: int = DEFAULT_PAGE_SIZE,
         cursor: str | None = None,
         descending: bool = False,
+        on_other: OnOther = "skip",
     ) -> Page[T]:
         """One page of the query; its cursor resumes it, None on the last page."""
         with self._operation("query_page", pk, None):
-            _check_model_class("query_page", pk, model_class)
+            reader = self._reader("query_page", pk, model_class, on_other)
             request = page_query(
                 "query_page", pk, equals=equals, begins_with=begins_with, between=between,
                 lt=lt, lte=lte, gt=gt, gte=gte, page_size=page_size, cursor=cursor,
                 descending=descending,
             )  # fmt: skip
-            # One item more than a page tells whether another page follows.
-            found = self._select(request.query, after=request.after, limit=request.page_size + 1)
-            page = found[: request.page_size]
-            more = len(found) > request.page_size
-            next_page = next_cursor(request.query, page[-1]["sk"]["S"]) if more else None
-            items = [decode_item("query_page", item, model_class) for item in page]
+            items, last = read_page(
+                self._select_after, request.query, reader, request.after, request.page_size
+            )
+            next_page = None if last is None else next_cursor(request.query, last)
             return Page(items=items, cursor=next_page)
 
-    def get_many(self, keys: Sequence[tuple[str, str]], model_class: type[T]) -> list[T]:
+    def get_many(
+        self,
+        keys: Sequence[tuple[str, str]],
+        model_class: TypeForm[T],
+        *,
+        on_other: OnOther = "skip",
+    ) -> list[T]:
         """The items at `keys`, in their order (twice for a key given twice); missing skipped."""
         with self._operation("get_many", None, None):
-            _check_model_class("get_many", "?", model_class)
+            reader = self._reader("get_many", "?", model_class, on_other)
             found = self._fetch_many(batch_keys("get_many", keys))
             in_order = [item for item in (found.get(key) for key in keys) if item is not None]
-            return [decode_item("get_many", item, model_class) for item in in_order]
+            decoded = [reader.decode(item) for item in in_order]
+            return [item for item in decoded if item is not None]
+
+    def _reader(self, operation: str, pk: object, model_class: object, on_other: object) -> Reader:
+        """How this read decodes items, its arguments checked (and kept for the next read).
+
+        Raises:
+            InvalidQueryError: If `model_class` names no KeyValueItem classes, one of its
+                classes cannot claim its entity name, or `on_other` is unknown.
+        """
+        try:
+            return self._readers[(operation, model_class, on_other)]
+        except (KeyError, TypeError):  # not read yet, or unhashable (refused below)
+            pass
+        try:
+            reader = Reader(
+                operation, read_types(model_class), check_on_other(on_other), self._entity_attribute
+            )
+        except EntityError as exc:
+            raise InvalidQueryError(operation, str(pk), str(exc)) from None
+        if len(self._readers) < _MAX_READERS:
+            self._readers[(operation, model_class, on_other)] = reader
+        return reader
+
+    def _select_after(self, query: KeyQuery, after: str | None, limit: int | None) -> list[Item]:
+        return self._select(query, after=after, limit=limit)
 
     def put_many(self, items: Sequence[KeyValueItem]) -> None:
         """Write every item, overwriting existing ones; the later of two with one key wins."""
         with self._operation("put_many", None, None):
-            self._store_many(batch_items("put_many", items))
+            self._store_many(batch_items("put_many", items, self._entity_attribute))
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Collect operations; commit them together when the block ends without an exception."""
         if self._closed:
             raise StoreClosedError("transaction")
-        transaction = Transaction()
+        transaction = Transaction(self._entity_attribute)
         try:
             yield transaction
         except BaseException:
@@ -283,17 +332,13 @@ class KeyValueStoreBase(ABC):
             )
 
 
-def _check_model_class(operation: str, pk: object, model_class: object) -> None:
-    if not (isinstance(model_class, type) and issubclass(model_class, KeyValueItem)):
-        reason = f"model_class must be a KeyValueItem subclass, not {model_class!r}"
-        raise InvalidQueryError(operation, str(pk), reason)
-
-
 def _key_of(item: object) -> tuple[object, object]:
     return getattr(item, "pk", None), getattr(item, "sk", None)
 
 
 _SHOWN_KEY_CHARS = 64
+_MAX_READERS = 1024
+"""Readers kept per store: one per operation, model class and on_other actually used."""
 
 
 def _shown(key: object) -> object:

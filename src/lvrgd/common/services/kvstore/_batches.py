@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from ._attributes import encode_item
+from ._entities import DEFAULT_ENTITY_ATTRIBUTE
 from ._errors import InvalidItemError, InvalidQueryError
 from ._item import KeyValueItem, VersionedItem
 from ._limits import key_problem
+from ._writes import new_item_tag
 
 if TYPE_CHECKING:
     from ._limits import Item
@@ -43,8 +45,12 @@ def batch_keys(operation: str, keys: Sequence[Key]) -> list[Key]:
     return list(distinct)
 
 
-def batch_items(operation: str, items: Sequence[KeyValueItem]) -> dict[Key, Item]:
-    """Every item encoded, keyed by (pk, sk); a later item with the same key wins.
+def batch_items(
+    operation: str,
+    items: Sequence[KeyValueItem],
+    entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
+) -> dict[Key, Item]:
+    """Every item encoded with its entity name, keyed by (pk, sk); a later one wins.
 
     Raises:
         InvalidItemError: If any item breaks a limit, has no wire form, would not read
@@ -60,7 +66,7 @@ def batch_items(operation: str, items: Sequence[KeyValueItem]) -> dict[Key, Item
             reason = "a VersionedItem needs a version check; use create, update or a transaction"
             pk, sk = getattr(item, "pk", "?"), getattr(item, "sk", "?")  # model_construct()
             raise InvalidItemError(operation, str(pk), str(sk), reason)
-        wire = encode_item(operation, item)
+        wire = encode_item(operation, item, tag=new_item_tag(operation, item, entity_attribute))
         encoded.pop((item.pk, item.sk), None)  # the later item takes the later place
         encoded[(item.pk, item.sk)] = wire
     return encoded

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from types import TracebackType
 
-    from typing_extensions import Self
+    from typing_extensions import Self, TypeForm
 
+    from ._entities import OnOther
     from ._transaction import Transaction
 
 T = TypeVar("T", bound=KeyValueItem)
@@ -70,19 +71,27 @@ class KeyValueStore(Protocol):
         """
         ...
 
-    def get_one(self, pk: str, sk: str, model_class: type[T]) -> T | None:
-        """The item at (pk, sk) as `model_class`, or None; reads are strongly consistent.
+    def get_one(
+        self, pk: str, sk: str, model_class: TypeForm[T], *, on_other: OnOther = "skip"
+    ) -> T | None:
+        """The item at (pk, sk) as the class its entity names, or None.
+
+        `model_class` is a class or a union of classes (``Customer | Order``, or a tuple
+        of classes). An item stored with another class's entity name gives None, or
+        InvalidItemError with ``on_other="raise"``; an item stored before entity names
+        reads as the first class given that validates it. Reads are strongly consistent.
 
         Raises:
-            InvalidQueryError: If the key breaks the key limits.
-            InvalidItemError: If the stored item does not validate as `model_class`.
+            InvalidQueryError: If the key breaks the key limits, or `model_class` names
+                anything but KeyValueItem classes.
+            InvalidItemError: If the stored item does not validate as its class.
         """
         ...
 
     def query_by_pk(  # noqa: PLR0913 - the sort-key conditions are keywords by design
         self,
         pk: str,
-        model_class: type[T],
+        model_class: TypeForm[T],
         *,
         equals: str | None = None,
         begins_with: str | None = None,
@@ -93,22 +102,26 @@ class KeyValueStore(Protocol):
         gte: str | None = None,
         limit: int | None = None,
         descending: bool = False,
+        on_other: OnOther = "skip",
     ) -> list[T]:
         """The partition's items in sort-key order, every page followed, up to `limit`.
 
-        Sort keys order by their UTF-8 bytes; `between` includes both bounds.
+        Each item comes back as the class its entity names, among `model_class` (a
+        class, or a union of classes); items of other entities are skipped (or, with
+        ``on_other="raise"``, refused). `limit` counts the items returned. Sort keys
+        order by their UTF-8 bytes; `between` includes both bounds.
 
         Raises:
             InvalidQueryError: If more than one sort-key condition is given, `limit` < 1,
                 `between`'s low bound is above its high bound, or a key breaks the limits.
-            InvalidItemError: If a stored item does not validate as `model_class`.
+            InvalidItemError: If a stored item does not validate as its class.
         """
         ...
 
     def query_page(  # noqa: PLR0913 - the sort-key conditions are keywords by design
         self,
         pk: str,
-        model_class: type[T],
+        model_class: TypeForm[T],
         *,
         equals: str | None = None,
         begins_with: str | None = None,
@@ -120,10 +133,12 @@ class KeyValueStore(Protocol):
         page_size: int = DEFAULT_PAGE_SIZE,
         cursor: str | None = None,
         descending: bool = False,
+        on_other: OnOther = "skip",
     ) -> Page[T]:
         """One page of what `query_by_pk` would return; pass `cursor` on to continue.
 
-        Pages chained until the cursor is None hold exactly `query_by_pk`'s result.
+        Pages chained until the cursor is None hold exactly `query_by_pk`'s result. A
+        page holds `page_size` items unless it is the last.
 
         Raises:
             InvalidQueryError: As `query_by_pk`, and for `page_size` < 1 or a cursor that
@@ -131,10 +146,17 @@ class KeyValueStore(Protocol):
         """
         ...
 
-    def get_many(self, keys: Sequence[tuple[str, str]], model_class: type[T]) -> list[T]:
+    def get_many(
+        self,
+        keys: Sequence[tuple[str, str]],
+        model_class: TypeForm[T],
+        *,
+        on_other: OnOther = "skip",
+    ) -> list[T]:
         """The items found at `keys`, in the order of `keys`; missing keys are skipped.
 
-        A key given twice gives its item twice.
+        Each item comes back as the class its entity names, as for `get_one`. A key
+        given twice gives its item twice.
 
         Raises:
             InvalidQueryError: If a key breaks the key limits.

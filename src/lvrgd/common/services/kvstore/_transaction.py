@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._entities import DEFAULT_ENTITY_ATTRIBUTE
 from ._errors import InvalidQueryError, TransactionClosedError
 from ._writes import Write, plan_create, plan_delete, plan_require, plan_update
 
@@ -23,8 +24,9 @@ class Transaction:
     TransactionClosedError, so that no work is silently dropped.
     """
 
-    def __init__(self) -> None:
-        """Start with no operation."""
+    def __init__(self, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE) -> None:
+        """Start with no operation; items store their entity name in `entity_attribute`."""
+        self._entity_attribute = entity_attribute
         self._writes: list[tuple[Write, KeyValueItem | None]] = []
         self._keys: set[tuple[str, str]] = set()
         self._ended: str | None = None
@@ -48,12 +50,12 @@ class Transaction:
     def create(self, item: KeyValueItem) -> None:
         """Create `item`; the transaction fails if its key is taken."""
         self._refuse_if_ended(getattr(item, "pk", "?"), getattr(item, "sk", "?"))
-        self._add(plan_create(OPERATION, item), item)
+        self._add(plan_create(OPERATION, item, self._entity_attribute), item)
 
     def update(self, item: KeyValueItem) -> None:
         """Update with `item`'s fields; the transaction fails if the item is absent."""
         self._refuse_if_ended(getattr(item, "pk", "?"), getattr(item, "sk", "?"))
-        self._add(plan_update(OPERATION, item), item)
+        self._add(plan_update(OPERATION, item, self._entity_attribute), item)
 
     def delete(self, pk: str, sk: str) -> None:
         """Delete the item at (pk, sk); the transaction fails if it is absent."""

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from ._attributes import encode_changes, encode_item
+from ._attributes import Tag, encode_changes, encode_item
+from ._entities import (
+    DEFAULT_ENTITY_ATTRIBUTE,
+    EntityError,
+    entity_name,
+    is_abstract,
+    view_of,
+)
 from ._errors import (
     InvalidItemError,
     ItemAlreadyExistsError,
@@ -46,6 +53,8 @@ class Update:
     to_set: Item
     to_remove: tuple[str, ...]
     expected_version: int | None = None
+    tag: Tag | None = None
+    """The entity attribute and name, stored only where the item has none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,55 +76,104 @@ class Require:
 Write: TypeAlias = Create | Update | Delete | Require
 
 
-def plan_create(operation: str, item: KeyValueItem) -> Create:
-    """The Create for `item`; a VersionedItem is stored at version 1.
+def plan_create(
+    operation: str, item: KeyValueItem, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+) -> Create:
+    """The Create for `item`, its entity name stored; a VersionedItem is stored at version 1.
 
     Raises:
-        InvalidItemError: If the item breaks a limit, has no wire form, or would not
-            read back as its own class.
+        InvalidItemError: If the item breaks a limit, has no wire form, would not read
+            back as its own class, or its class's entity name is another class's.
     """
+    tag = new_item_tag(operation, item, entity_attribute)
     if not isinstance(item, VersionedItem):
-        encoded = encode_item(operation, item)
+        encoded = encode_item(operation, item, tag=tag)  # first: it refuses a keyless item
         return Create(item.pk, item.sk, encoded)
     _check_version(operation, item)
-    encoded = encode_item(operation, item, {VERSION: 1})
+    encoded = encode_item(operation, item, {VERSION: 1}, tag=tag)
     return Create(item.pk, item.sk, encoded, version=1)
 
 
-def plan_update(operation: str, item: KeyValueItem) -> Update:
+def plan_update(
+    operation: str, item: KeyValueItem, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+) -> Update:
     """The Update for `item`; a VersionedItem expects its version and stores the next.
+
+    The item keeps the entity name it has; one stored before entity names gets its
+    class's (so an update through a narrower model never changes an item's type).
 
     Raises:
         InvalidItemError: If the item breaks a limit, has no wire form or would not read
             back as its own class, or the update needs an expression longer than
             DynamoDB's 4 KB.
     """
+    tag = item_tag(operation, item, entity_attribute)
     expected = None
     if isinstance(item, VersionedItem):
         _check_version(operation, item)
         expected = item.version
-        to_set, to_remove = encode_changes(operation, item, {VERSION: expected + 1})
+        to_set, to_remove = encode_changes(operation, item, {VERSION: expected + 1}, tag=tag)
     else:
-        to_set, to_remove = encode_changes(operation, item)
-    expression = update_expression(len(to_set), len(to_remove))
+        to_set, to_remove = encode_changes(operation, item, tag=tag)
+    expression = update_expression(len(to_set), len(to_remove), tagged=tag is not None)
     if len(expression) > MAX_EXPRESSION_BYTES:
         reason = (
             f"the update changes {len(to_set) + len(to_remove)} attributes, so its expression "
             f"is {len(expression)} bytes; DynamoDB's limit is {MAX_EXPRESSION_BYTES}"
         )
         raise InvalidItemError(operation, item.pk, item.sk, reason)
-    return Update(item.pk, item.sk, to_set, tuple(to_remove), expected_version=expected)
+    return Update(item.pk, item.sk, to_set, tuple(to_remove), expected_version=expected, tag=tag)
 
 
-def update_expression(set_count: int, remove_count: int) -> str:
+def new_item_tag(operation: str, item: object, entity_attribute: str) -> Tag | None:
+    """As `item_tag`, for a write that stores a whole new item (create, put_many).
+
+    Raises:
+        InvalidItemError: As `item_tag`, and if the item's class is a view: a view holds
+            some of its entity's fields, so the item it would store is incomplete.
+    """
+    entity = view_of(type(item)) if isinstance(item, KeyValueItem) else None
+    if entity is not None:
+        reason = (
+            f"{type(item).__name__} is a view of {entity.__name__}: it can read and update "
+            f"such items, but a whole item is written as {entity.__name__}"
+        )
+        pk, sk = getattr(item, "pk", "?"), getattr(item, "sk", "?")
+        raise InvalidItemError(operation, str(pk), str(sk), reason)
+    return item_tag(operation, item, entity_attribute)
+
+
+def item_tag(operation: str, item: object, entity_attribute: str) -> Tag | None:
+    """Where `item`'s entity name is stored, and the name; None for no entity.
+
+    KeyValueItem and VersionedItem themselves name no entity; nor does what is not a
+    KeyValueItem at all (encoding refuses it, saying what it is).
+
+    Raises:
+        InvalidItemError: If the item's class cannot claim its entity name.
+    """
+    if not isinstance(item, KeyValueItem) or is_abstract(type(item)):
+        return None
+    try:
+        return (entity_attribute, entity_name(type(item)))
+    except EntityError as exc:
+        pk, sk = getattr(item, "pk", "?"), getattr(item, "sk", "?")
+        raise InvalidItemError(operation, str(pk), str(sk), str(exc)) from None
+
+
+def update_expression(set_count: int, remove_count: int, *, tagged: bool = False) -> str:
     """The UpdateExpression of an update: ``SET #s0 = :s0, ... REMOVE #r0, ...``.
 
-    Both adapters need it: DynamoDB's adapter sends it, and both refuse an update
-    whose expression is longer than DynamoDB allows.
+    With `tagged`, the SET clause also stores the entity name where the item has none:
+    ``#e = if_not_exists(#e, :e)``. Both adapters need it: DynamoDB's adapter sends it,
+    and both refuse an update whose expression is longer than DynamoDB allows.
     """
     clauses = []
-    if set_count:
-        clauses.append("SET " + ", ".join(f"#s{i} = :s{i}" for i in range(set_count)))
+    assignments = [f"#s{i} = :s{i}" for i in range(set_count)]
+    if tagged:
+        assignments.append("#e = if_not_exists(#e, :e)")
+    if assignments:
+        clauses.append("SET " + ", ".join(assignments))
     if remove_count:
         clauses.append("REMOVE " + ", ".join(f"#r{i}" for i in range(remove_count)))
     return " ".join(clauses)

@@ -6,6 +6,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from lvrgd.common.services.kvstore._base import KeyValueStoreBase
+from lvrgd.common.services.kvstore._entities import DEFAULT_ENTITY_ATTRIBUTE
 from lvrgd.common.services.kvstore._errors import TransactionCanceledError
 
 from ._table import Table
@@ -29,11 +30,14 @@ class InMemoryKeyValueStore(KeyValueStoreBase):
 
     Args:
         logger: Where operations are logged (name, key and milliseconds at debug).
+        entity_attribute: The attribute each item stores its entity name in.
     """
 
-    def __init__(self, logger: LoggingService) -> None:
+    def __init__(
+        self, logger: LoggingService, *, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+    ) -> None:
         """Start with an empty table."""
-        super().__init__(logger)
+        super().__init__(logger, entity_attribute=entity_attribute)
         self._table = Table()
         self._lock = threading.Lock()
 

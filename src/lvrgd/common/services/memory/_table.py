@@ -84,4 +84,6 @@ def _updated(stored: Item, write: Update) -> Item:
     updated = {**stored, **write.to_set}
     for name in write.to_remove:
         updated.pop(name, None)
+    if write.tag is not None and write.tag[0] not in updated:  # if_not_exists
+        updated[write.tag[0]] = {"S": write.tag[1]}
     return updated
