@@ -16,6 +16,7 @@ from differential._behaviour import (
     DELETE_ITEM,
     EXPRESSION_LIMITS,
     GET_ITEM,
+    IF_NOT_EXISTS,
     ITEM_LIMITS,
     KEY_CONDITIONS,
     KEY_LIMITS,
@@ -40,6 +41,7 @@ from differential._probes import (
     mem_query_label,
     raw_query_label,
     sort_keys_label,
+    tagged,
 )
 from differential._raw import ACCEPTED, REFUSED
 from differential._steps_reads import (
@@ -58,6 +60,8 @@ from differential._steps_reads import (
     pages_engine,
     pages_memory,
     read_key,
+    resumed_engine,
+    resumed_memory,
     seeded_engine,
     seeded_memory,
     write_key,
@@ -80,6 +84,8 @@ from differential._steps_writes import (
     empty_map_key_engine,
     empty_set_engine,
     empty_set_memory,
+    entity_label,
+    if_not_exists,
     long_name,
     names_engine,
     names_memory,
@@ -94,6 +100,7 @@ from differential._steps_writes import (
     types_memory,
     update_at_limit_engine,
     update_at_limit_memory,
+    update_keeping_entity_at_limit,
     update_missing_engine,
     update_missing_memory,
     update_narrow_engine,
@@ -700,20 +707,23 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
     _b(
         wide_update(200),
         anchor="update-200-actions",
-        title="The port's update of a 200-field model (200 SET actions, 2.8 KB expression)",
+        title=(
+            "The port's update of a 200-field model (200 SET actions and the entity name's, "
+            "2.8 KB expression)"
+        ),
         documented=f"[An expression string may be up to 4 KB]({EXPRESSION_LIMITS}).",
         expected=ACCEPTED,
-        recorded=recorded_as(ACCEPTED, moto="error 500 (2,782-byte expression)"),
+        recorded=recorded_as(ACCEPTED, moto="error 500 (2,810-byte expression)"),
     ),
     _b(
         wide_update(300),
         anchor="update-expression-over-4kb",
-        title="The port's update of a 300-field model (its UpdateExpression is 4,282 bytes)",
+        title="The port's update of a 300-field model (its UpdateExpression is 4,310 bytes)",
         documented=f"[The maximum length of any expression string is 4 KB]({EXPRESSION_LIMITS}).",
         expected=REFUSED,
         recorded=recorded_as(
             REFUSED,
-            moto="error 500 (4,282-byte expression)",
+            moto="error 500 (4,310-byte expression)",
             dynalite=ACCEPTED,
         ),
     ),
@@ -745,5 +755,69 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         on_memory=types_memory,
         on_engine=types_engine,
         recorded=recorded_as("read back as sent"),
+    ),
+    # -- item collections: a read that skips other entities resumes past them --
+    Behaviour(
+        anchor="query-start-key-past-bmp",
+        title='Query `sk > "\ue000"` resumed past `"\U00010000"` (`ExclusiveStartKey`)',
+        documented=(
+            f"[ExclusiveStartKey is the key of the first item to evaluate]({QUERY}); "
+            f"[comparisons follow the order of UTF-8 bytes]({KEY_CONDITIONS})."
+        ),
+        expected=sort_keys_label(list(ORDERED[-1:])),
+        on_memory=resumed_memory("probe#resumed", 2, gt="\ue000"),
+        on_engine=resumed_engine("probe#resumed", "#sk > :a", "\U00010000", a="\ue000"),
+        recorded=recorded_as(sort_keys_label(list(ORDERED[-1:])), dynalite=REFUSED),
+    ),
+    # -- item collections: the entity attribute every write of the port stores --
+    _b(
+        boundary(sized("probe#size-entity", {}), on_engine_counted=tagged()),
+        anchor="size-entity-attribute",
+        title=(
+            "Item of 409,600 / 409,601 bytes, its entity attribute "
+            "(`_entity` = `differential._probes.Anything`) counted"
+        ),
+        documented=(
+            f"[The maximum item size is 400 KB]({ITEM_LIMITS}), the sum of [every attribute's "
+            f"name and value]({SIZES})."
+        ),
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=NONE_ACCEPTED),
+    ),
+    _b(
+        if_not_exists(stored_entity=None),
+        anchor="update-if-not-exists-absent",
+        title="The port's UpdateItem `SET ..., #e = if_not_exists(#e, :e)` on an item without `#e`",
+        documented=(
+            f"[if_not_exists(path, value) evaluates to value if the item has no attribute at "
+            f"path]({IF_NOT_EXISTS})."
+        ),
+        expected=entity_label("probe.b"),
+        recorded=recorded_as(entity_label("probe.b")),
+    ),
+    _b(
+        if_not_exists(stored_entity="probe.a"),
+        anchor="update-if-not-exists-present",
+        title="The same UpdateItem on an item whose `#e` holds another entity name",
+        documented=(
+            f"[if_not_exists(path, value) evaluates to path if the item has an attribute "
+            f"there]({IF_NOT_EXISTS})."
+        ),
+        expected=entity_label("probe.a"),
+        recorded=recorded_as(entity_label("probe.a")),
+    ),
+    _b(
+        update_keeping_entity_at_limit(),
+        anchor="size-update-if-not-exists",
+        title=(
+            "The port's UpdateItem (2 bytes SET, `if_not_exists` on the `_entity` the item "
+            "holds) leaving 409,600 / 409,601 bytes"
+        ),
+        documented=(
+            f"[The 400 KB limit applies to the item]({ITEM_LIMITS}); [if_not_exists leaves an "
+            f"existing attribute as it is]({IF_NOT_EXISTS})."
+        ),
+        expected=BOTH,
+        recorded=recorded_as(BOTH, moto=boundary_label(*[f"{REFUSED} before the update"] * 2)),
     ),
 )

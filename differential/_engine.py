@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from adapters import Harness
     from differential._steering import Steering
     from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.testing._backends import BackendInfo
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,8 @@ class EngineUnderTest:
 
     name: str
     steering: Steering
-    _harness: Harness
+    _backend: BackendInfo
 
     def new_store(self) -> KeyValueStore:
         """DynamoDBService on a new, empty table of this engine."""
-        return self._harness.new_store()
+        return self._backend.new_store()

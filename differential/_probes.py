@@ -7,7 +7,8 @@ codec would normalise or refuse many of these inputs before sending them. Items 
 written in Python values: for an engine, boto3's own TypeSerializer makes the wire
 form (independently of our codec); for the in-memory store, the values go through
 a model that keeps every attribute (``extra="allow"``), so attribute names can be
-anything.
+anything. That model stores its entity name, as every class does, so a probe that
+sizes an item for the in-memory store counts the entity attribute in (``tagged``).
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from pydantic import ConfigDict
 
 from differential._raw import ACCEPTED, REFUSED, Wire, key
 from lvrgd.common.services.kvstore import (
+    DEFAULT_ENTITY_ATTRIBUTE,
     InvalidItemError,
     InvalidQueryError,
     ItemAlreadyExistsError,
     ItemNotFoundError,
     KeyValueItem,
     KeyValueStoreError,
+    entity_name,
 )
 
 if TYPE_CHECKING:
@@ -39,10 +42,20 @@ CONDITION_FAILED = "condition failed, nothing written"
 _SERIALIZER = TypeSerializer()
 
 
-class Anything(KeyValueItem):
+class Anything(KeyValueItem, entity="differential._probes.Anything"):
     """Any item: attributes beyond the key are kept as they are, whatever their names."""
 
     model_config = ConfigDict(extra="allow")
+
+
+def tagged(model_class: type[KeyValueItem] = Anything) -> Wire:
+    """The entity attribute a write of `model_class` stores, in wire form."""
+    return {DEFAULT_ENTITY_ATTRIBUTE: {"S": entity_name(model_class)}}
+
+
+def without_entity(item: Wire) -> Wire:
+    """`item` without its entity attribute: what is passed to the port, which adds it."""
+    return {name: value for name, value in item.items() if name != DEFAULT_ENTITY_ATTRIBUTE}
 
 
 def wire(values: dict[str, Any]) -> Wire:
@@ -62,34 +75,41 @@ def model(values: dict[str, Any]) -> Anything:
 
 def mem_create(store: KeyValueStore, values: dict[str, Any]) -> str:
     """Create through the port: ``accepted``, ``refused`` or the error's class."""
-    return _label(lambda: store.create(model(values)))
+    return port_label(lambda: store.create(model(values)))
 
 
 def mem_update(store: KeyValueStore, values: dict[str, Any]) -> str:
     """Update through the port: ``accepted``, ``refused`` or the error's class."""
-    return _label(lambda: store.update(model(values)))
+    return port_label(lambda: store.update(model(values)))
 
 
-def mem_read(store: KeyValueStore, pk: str, sk: str) -> dict[str, Any] | None:
-    """get_one through the port: the attributes beyond the key, or None."""
-    found = store.get_one(pk, sk, Anything)
+def mem_read(
+    store: KeyValueStore, pk: str, sk: str, as_class: type[KeyValueItem] = Anything
+) -> dict[str, Any] | None:
+    """get_one through the port: the attributes beyond the key, or None.
+
+    `as_class` keeps every attribute (``extra="allow"``) and is of the item's entity:
+    Anything, or a view of the class that wrote it.
+    """
+    found = store.get_one(pk, sk, as_class)
     return None if found is None else dict(found.model_extra or {})
 
 
 def mem_get_label(store: KeyValueStore, pk: str, sk: str) -> str:
     """get_one through the port: ``item``, ``no item``, ``refused`` or the error's class."""
-    return _label(lambda: store.get_one(pk, sk, Anything), ok=_found)
+    return port_label(lambda: store.get_one(pk, sk, Anything), ok=_found)
 
 
 def mem_query_label(store: KeyValueStore, pk: str, **condition: Any) -> str:
     """query_by_pk through the port: the sort keys found, or the error's label."""
-    return _label(
+    return port_label(
         lambda: store.query_by_pk(pk, Anything, **condition),
-        ok=_sort_keys_of,
+        ok=sort_keys_of,
     )
 
 
-def _sort_keys_of(found: list[Anything]) -> str:
+def sort_keys_of(found: list[Anything]) -> str:
+    """The sort keys of items found through the port, as a table cell shows them."""
     return sort_keys_label([item.sk for item in found])
 
 
@@ -148,7 +168,8 @@ def _found(found: object) -> str:
     return NO_ITEM if found is None else "item"
 
 
-def _label(call: Callable[[], object], ok: Callable[[Any], str] | None = None) -> str:
+def port_label(call: Callable[[], object], ok: Callable[[Any], str] | None = None) -> str:
+    """What a call through the port did: ``accepted``, ``refused``, a failed condition..."""
     try:
         result = call()
     except (InvalidItemError, InvalidQueryError):

@@ -16,6 +16,8 @@ class EngineStats:
         examples: Examples (state-machine runs, or property examples) started.
         steps: Calls compared, memory against engine.
         operations: Calls by operation and outcome kind, e.g. ``("create", "error")``.
+        covered: Reads by operation and what they met in item collections, e.g.
+            ``("query_by_pk", "skipped")`` (``_reads.coverage``).
         seconds: Wall time spent in this engine's tests.
     """
 
@@ -23,6 +25,7 @@ class EngineStats:
     steps: int = 0
     operations: Counter[tuple[str, str]] = field(default_factory=Counter)
     errors: Counter[tuple[str, str]] = field(default_factory=Counter)
+    covered: Counter[tuple[str, str]] = field(default_factory=Counter)
     seconds: float = 0.0
 
 
@@ -47,6 +50,11 @@ class Stats:
         if error:
             stats.errors[operation, error] += 1
 
+    def covered(self, engine: str, operation: str, labels: list[str]) -> None:
+        """Count what one compared read met in item collections."""
+        for label in labels:
+            self.by_engine[engine].covered[operation, label] += 1
+
     def timed(self, engine: str, started: float) -> None:
         """Add the time since `started` (a perf_counter reading) to `engine`."""
         self.by_engine[engine].seconds += time.perf_counter() - started
@@ -60,6 +68,7 @@ class Stats:
                     "steps": stats.steps,
                     "operations": [[*pair, count] for pair, count in stats.operations.items()],
                     "errors": [[*pair, count] for pair, count in stats.errors.items()],
+                    "covered": [[*pair, count] for pair, count in stats.covered.items()],
                     "seconds": stats.seconds,
                 }
                 for engine, stats in self.by_engine.items()
@@ -78,6 +87,8 @@ class Stats:
                 stats.operations[operation, kind] += count
             for operation, error, count in counts["errors"]:
                 stats.errors[operation, error] += count
+            for operation, label, count in counts["covered"]:
+                stats.covered[operation, label] += count
         self.by_test.update(data["by_test"])
 
     def lines(self) -> list[str]:
@@ -102,8 +113,21 @@ class Stats:
                 f"  {operation}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
                 for operation, counts in sorted(by_operation.items())
             )
+            lines.extend(self._collection_lines(stats))
         lines.extend(f"{test}: {count} examples" for test, count in sorted(self.by_test.items()))
         return lines
+
+    @staticmethod
+    def _collection_lines(stats: EngineStats) -> list[str]:
+        by_operation: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for (operation, label), count in stats.covered.items():
+            by_operation[operation][label] += count
+        return [
+            f"  {operation} on mixed entities: {counts['mixed']} ("
+            + ", ".join(f"{n} {label}" for label, n in sorted(counts.items()) if label != "mixed")
+            + ")"
+            for operation, counts in sorted(by_operation.items())
+        ]
 
 
 STATS = Stats()

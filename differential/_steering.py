@@ -34,6 +34,8 @@ class Steering:
         ascii_near_limit: Near-limit items hold only ASCII text (keys included).
         empty_map_keys: Maps may have an empty key.
         utf16_ordered_between: ``between`` bounds are in order in UTF-16 as well as UTF-8.
+        bounds_below_surrogates: Sort-key condition bounds hold no character above
+            U+D7FF, so that they compare with any sort key alike in UTF-8 and UTF-16.
         wide_updates: ``update`` may get a model of hundreds of fields.
         max_wide_fields: Most fields a wide model sets (the rest are None).
         faults: The docs/fidelity.md anchors of the faults this steering avoids.
@@ -44,6 +46,7 @@ class Steering:
     ascii_near_limit: bool = False
     empty_map_keys: bool = True
     utf16_ordered_between: bool = False
+    bounds_below_surrogates: bool = False
     wide_updates: bool = True
     max_wide_fields: int = WIDE_FIELDS
     faults: tuple[str, ...] = ()
@@ -83,6 +86,11 @@ ADJUSTMENTS: dict[str, dict[str, Any]] = {
     # refuses bounds such as "\ue000" and "\U0001f600", which are in order in UTF-8.
     # See docs/fidelity.md#condition-between-across-surrogates.
     "condition-between-across-surrogates": {"utf16_ordered_between": True},
+    # dynalite checks that a Query's ExclusiveStartKey meets the key condition by UTF-16
+    # code units, so it refuses to resume `sk > "\ue000"` past "\U00010000", which meets
+    # it in UTF-8 (where it found that key). A read that skips other entities resumes
+    # past the last item it read: docs/fidelity.md#query-start-key-past-bmp
+    "query-start-key-past-bmp": {"bounds_below_surrogates": True},
     # ministack refuses an UpdateItem whose "request charge" (19 bytes, the name and the
     # value per SET) passes 409,600, whatever the item it leaves; with a short key, an
     # update to an item of exactly 409,600 bytes: docs/fidelity.md#size-update-at-limit
@@ -96,7 +104,11 @@ ENGINE_FAULTS: dict[str, tuple[str, ...]] = {
         "empty-map-key",
         "update-200-actions",
     ),
-    "dynalite": ("size-utf8-strings", "condition-between-across-surrogates"),
+    "dynalite": (
+        "size-utf8-strings",
+        "condition-between-across-surrogates",
+        "query-start-key-past-bmp",
+    ),
     "ministack": ("size-update-at-limit",),
 }
 """The faults of each engine that the machine would otherwise reach."""

@@ -15,11 +15,13 @@ from differential._probes import (
     mem_read,
     model,
     number_text,
+    port_label,
     raw_create,
     raw_get_label,
     raw_query_label,
     raw_read,
     sort_keys_label,
+    sort_keys_of,
     wire,
 )
 from differential._raw import ACCEPTED, key
@@ -95,6 +97,55 @@ def descending_engine(pk: str) -> Callable[[RawTable], str]:
             ConsistentRead=True,
         )
         return sort_keys_label([found["sk"]["S"] for found in page["Items"]])
+
+    return probe
+
+
+def resumed_memory(pk: str, page_size: int, **condition: Any) -> Callable[[KeyValueStore], str]:
+    """The second page of a query_page of ORDERED under `condition`: it resumes past page 1."""
+
+    def probe(store: KeyValueStore) -> str:
+        for sk in ORDERED:
+            store.create(Anything(pk=pk, sk=sk))
+
+        def second_page() -> list[Anything]:
+            first = store.query_page(pk, Anything, page_size=page_size, **condition)
+            return store.query_page(
+                pk, Anything, page_size=page_size, cursor=first.cursor, **condition
+            ).items
+
+        return port_label(second_page, ok=sort_keys_of)
+
+    return probe
+
+
+def resumed_engine(
+    pk: str, condition: str, start_sk: str, **values: str
+) -> Callable[[RawTable], str]:
+    """A Query of ORDERED under `condition`, resumed past `start_sk` (ExclusiveStartKey)."""
+
+    def probe(raw: RawTable) -> str:
+        for sk in ORDERED:
+            raw.put(wire(item(pk, sk)))
+        pages: list[Any] = []
+        label = raw.attempt(
+            lambda: pages.append(
+                raw.client.query(
+                    TableName=raw.name,
+                    KeyConditionExpression=f"#pk = :pk AND {condition}",
+                    ExpressionAttributeNames={"#pk": "pk", "#sk": "sk"},
+                    ExpressionAttributeValues={
+                        ":pk": {"S": pk},
+                        **{f":{name}": {"S": value} for name, value in values.items()},
+                    },
+                    ExclusiveStartKey=key(pk, start_sk),
+                    ConsistentRead=True,
+                )
+            )
+        )
+        if label != ACCEPTED:
+            return label
+        return sort_keys_label([found["sk"]["S"] for found in pages[0]["Items"]])
 
     return probe
 

@@ -1,15 +1,22 @@
-"""Probe steps of docs/fidelity.md's rows on sizes, nesting, sets, names and writes."""
+"""Probe steps of docs/fidelity.md's rows on sizes, nesting, sets, names and writes.
+
+The in-memory store is probed through the port, whose writes store the class's entity
+name: an item sized for it counts that attribute in (`tagged`), so that the item it
+stores is the size the row names.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from differential._behaviour import LIMIT
 from differential._probes import (
     CONDITION_FAILED,
+    NO_ITEM,
     Anything,
     boundary_label,
     item,
@@ -18,46 +25,66 @@ from differential._probes import (
     mem_read,
     mem_update,
     model,
+    port_label,
     raw_create,
     raw_get_label,
     raw_read,
+    tagged,
     wire,
+    without_entity,
 )
 from differential._raw import ACCEPTED, REFUSED, key
 from differential._sizes import pad_to
 from lvrgd.common.services.dynamodb._requests import update_request
-from lvrgd.common.services.kvstore import KeyValueItem
+from lvrgd.common.services.kvstore import (
+    DEFAULT_ENTITY_ATTRIBUTE,
+    InvalidItemError,
+    KeyValueItem,
+    entity_name,
+)
 from lvrgd.common.services.kvstore._attributes import encode_changes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import TypeAlias
 
     from differential._behaviour import Probes
     from differential._raw import RawTable, Wire
     from lvrgd.common.services.kvstore import KeyValueStore
 
+    Make: TypeAlias = Callable[[str, int, Wire], Wire]
+    """An item of a given size: (sort key, target bytes, attributes counted in the target)."""
+
+ENTITY = DEFAULT_ENTITY_ATTRIBUTE
+
 # -- sizes -----------------------------------------------------------------------------
 
 
-def sized(
-    pk: str, extra: Wire, unit: str = "x", pad_name: str = "pad"
-) -> Callable[[str, int], Wire]:
-    def make(sk: str, target: int) -> Wire:
-        return pad_to({**key(pk, sk), **extra}, target, pad_name, unit)
+def sized(pk: str, extra: Wire, unit: str = "x", pad_name: str = "pad") -> Make:
+    def make(sk: str, target: int, counted: Wire) -> Wire:
+        return pad_to({**key(pk, sk), **extra, **counted}, target, pad_name, unit)
 
     return make
 
 
-def boundary(
-    make: Callable[[str, int], Wire],
-) -> Probes:
+def boundary(make: Make, *, on_engine_counted: Wire | None = None) -> Probes:
+    """Items of 409,600 and 409,601 bytes: created through the port, or put raw.
+
+    The port's item counts its entity attribute in, and hands the rest to the port,
+    which adds it; the raw item counts `on_engine_counted` in, and holds it.
+    """
+    counted = on_engine_counted or {}
+
     def on_memory(store: KeyValueStore) -> str:
         return boundary_label(
-            *(_mem_create_wire(store, make(sk, LIMIT + i)) for i, sk in enumerate("ab"))
+            *(
+                _mem_create_wire(store, without_entity(make(sk, LIMIT + i, tagged())))
+                for i, sk in enumerate("ab")
+            )
         )
 
     def on_engine(raw: RawTable) -> str:
-        return boundary_label(*(raw.put(make(sk, LIMIT + i)) for i, sk in enumerate("ab")))
+        return boundary_label(*(raw.put(make(sk, LIMIT + i, counted)) for i, sk in enumerate("ab")))
 
     return on_memory, on_engine
 
@@ -108,7 +135,7 @@ def update_at_limit_memory(store: KeyValueStore) -> str:
     results = []
     for sk, target in (("a", LIMIT), ("b", LIMIT + 1)):
         store.create(Anything(pk="u", sk=sk))
-        padded = pad_to(key("u", sk), target)
+        padded = without_entity(pad_to({**key("u", sk), **tagged()}, target))
         results.append(mem_update(store, {n: _python(v) for n, v in padded.items()}))
     return boundary_label(*results)
 
@@ -167,13 +194,19 @@ def nesting(levels: int, innermost: Any, kind: str = "map") -> Probes:
 # -- sets ------------------------------------------------------------------------------
 
 
-class Tagged(KeyValueItem):
+class Tagged(KeyValueItem, entity="differential._steps_writes.Tagged"):
     """A set field: an empty set is stored as no attribute, and read back empty."""
 
     tags: set[str] = Field(default_factory=set)
 
 
-class Numbered(KeyValueItem):
+class TaggedWhole(KeyValueItem, entity=Tagged):
+    """A view of Tagged that keeps every stored attribute: what the set field stored."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Numbered(KeyValueItem, entity="differential._steps_writes.Numbered"):
     """A number-set field."""
 
     numbers: set[Decimal] = Field(default_factory=set)
@@ -181,7 +214,7 @@ class Numbered(KeyValueItem):
 
 def empty_set_memory(store: KeyValueStore) -> str:
     store.create(Tagged(pk="probe#empty-set", sk="s"))
-    read = mem_read(store, "probe#empty-set", "s")
+    read = mem_read(store, "probe#empty-set", "s", TaggedWhole)
     stored = "no attribute stored" if read is not None and "tags" not in read else "stored"
     back = store.get_one("probe#empty-set", "s", Tagged)
     return f"{stored}, read back as {back.tags if back is not None else None!r}"
@@ -362,7 +395,7 @@ def delete_missing_engine(raw: RawTable) -> str:
     return _condition(label, nothing_written=True)
 
 
-class Narrow(KeyValueItem):
+class Narrow(KeyValueItem, entity="differential._steps_writes.Narrow"):
     """Sees `a` and `gone` only."""
 
     a: int
@@ -451,14 +484,136 @@ def wide_update(fields: int) -> Probes:
         return mem_update(store, item(pk, "s", **values))
 
     def on_engine(raw: RawTable) -> str:
-        raw.put(key(pk, "s"))
-        # Built below the port, whose plan_update now refuses it before sending.
-        to_set, to_remove = encode_changes("update", model(item(pk, "s", **values)))
-        request = update_request(raw.name, pk, "s", to_set, to_remove)
+        raw.put({**key(pk, "s"), **tagged()})
+        # Built below the port, whose plan_update now refuses it before sending; with
+        # the entity name stored where the item has none, as the port's update is.
+        tag = (ENTITY, entity_name(Anything))
+        to_set, to_remove = encode_changes("update", model(item(pk, "s", **values)), tag=tag)
+        request = update_request(raw.name, pk, "s", to_set, to_remove, tag=tag)
         expression = request["UpdateExpression"]
         label = raw.attempt(lambda: raw.client.update_item(**request))
         if label in (ACCEPTED, REFUSED):
             return label
         return f"{label} ({len(expression.encode('utf-8')):,}-byte expression)"
+
+    return on_memory, on_engine
+
+
+# -- entity names (item collections) ---------------------------------------------------
+
+
+NO_ENTITY = "no entity"
+
+
+class EntityA(KeyValueItem, entity="probe.a"):
+    """An entity of the probes; keeps every attribute, so any item of it validates."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class EntityB(KeyValueItem, entity="probe.b"):
+    """Another entity of the probes; keeps every attribute."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def entity_label(name: str | None) -> str:
+    """The entity name an item stores, as a table cell shows it."""
+    return NO_ENTITY if name is None else f"{ENTITY} = {name!r}"
+
+
+def _entity_read(store: KeyValueStore, pk: str, sk: str) -> str:
+    """The stored entity name, as the port shows it: which entity's class reads the item.
+
+    With ``on_other="raise"``, a class reads only an item of its entity, or one with no
+    entity name (which both read).
+    """
+    readable = []
+    for model_class in (EntityA, EntityB):
+        try:
+            if store.get_one(pk, sk, model_class, on_other="raise") is None:
+                return NO_ITEM
+        except InvalidItemError:
+            continue
+        readable.append(model_class)
+    if len(readable) == 1:
+        return entity_label(entity_name(readable[0]))
+    return NO_ENTITY if readable else "neither entity reads it"
+
+
+def _raw_entity_read(raw: RawTable, pk: str, sk: str) -> str:
+    found = raw.get(key(pk, sk))
+    if found is None:
+        return NO_ITEM
+    stored = found.get(ENTITY)
+    return entity_label(None if stored is None else str(stored.get("S")))
+
+
+def _port_update(raw: RawTable, pk: str, sk: str, to_set: Wire, entity: str) -> str:
+    """The UpdateItem the port sends for an item of `entity` setting `to_set`."""
+    request = update_request(raw.name, pk, sk, to_set, [], tag=(ENTITY, entity))
+    return raw.attempt(lambda: raw.client.update_item(**request))
+
+
+def if_not_exists(*, stored_entity: str | None) -> Probes:
+    """The port's update of an EntityB item over an item of `stored_entity` (or none).
+
+    The update stores its entity name only where the item has none:
+    ``SET ..., #e = if_not_exists(#e, :e)``.
+    """
+    pk = f"probe#if-not-exists#{stored_entity}"
+    first: type[KeyValueItem] = KeyValueItem if stored_entity is None else EntityA
+
+    def on_memory(store: KeyValueStore) -> str:
+        store.create(first(pk=pk, sk="s"))
+        label = port_label(lambda: store.update(EntityB(pk=pk, sk="s", v="x")))
+        return label if label != ACCEPTED else _entity_read(store, pk, "s")
+
+    def on_engine(raw: RawTable) -> str:
+        stored = key(pk, "s") if stored_entity is None else {**key(pk, "s"), **tagged(EntityA)}
+        raw.put(stored)
+        label = _port_update(raw, pk, "s", {"v": {"S": "x"}}, entity_name(EntityB))
+        return label if label != ACCEPTED else _raw_entity_read(raw, pk, "s")
+
+    return on_memory, on_engine
+
+
+UPDATE_SETS: Wire = {"v": {"S": "x"}}
+"""What the update of `update_keeping_entity_at_limit` sets: 2 bytes."""
+
+
+def update_keeping_entity_at_limit() -> Probes:
+    """The port's update of an EntityA item, leaving it at 409,600 / 409,601 bytes.
+
+    The item holds its entity name, so ``if_not_exists`` leaves it as it is: only the
+    2 bytes the update sets are added to the item. An item the backend refuses to store
+    (2 bytes below the target) is reported as such: the update then has nothing to do.
+    """
+    pk = "probe#update-entity-size"
+    added = 2
+
+    def stored(sk: str, target: int) -> Wire:
+        return pad_to({**key(pk, sk), **tagged(EntityA)}, target - added)
+
+    def on_memory(store: KeyValueStore) -> str:
+        results = []
+        for sk, target in (("a", LIMIT), ("b", LIMIT + 1)):
+            values = {n: _python(v) for n, v in without_entity(stored(sk, target)).items()}
+            created = port_label(partial(store.create, EntityA.model_validate(values)))
+            if created != ACCEPTED:
+                results.append(f"{created} before the update")
+                continue
+            results.append(port_label(partial(store.update, EntityA(pk=pk, sk=sk, v="x"))))
+        return boundary_label(*results)
+
+    def on_engine(raw: RawTable) -> str:
+        results = []
+        for sk, target in (("a", LIMIT), ("b", LIMIT + 1)):
+            put = raw.put(stored(sk, target))
+            if put != ACCEPTED:
+                results.append(f"{put} before the update")
+                continue
+            results.append(_port_update(raw, pk, sk, UPDATE_SETS, entity_name(EntityA)))
+        return boundary_label(*results)
 
     return on_memory, on_engine

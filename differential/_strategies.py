@@ -5,33 +5,44 @@ characters that share leading UTF-8 bytes (so a prefix can stop inside another
 character's bytes) and characters whose UTF-8 and UTF-16 orders differ; numbers at
 38 digits and at the ends of DynamoDB's range, negative zero, trailing zeros, floats;
 empty strings, empty and mixed sets, maps nested near 32 levels, items near 400 KB.
+
+And item collections: several entity types (and a view) written into the same few
+partitions, some items stored as before entity names (none stored), and reads that
+name one class, a union or a tuple of classes, with ``on_other`` skipping or raising,
+under ``limit`` or in pages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import operator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from hypothesis import strategies as st
 
 from differential._models import (
     BIG_MODELS,
+    COLLECTION_READERS,
     READERS,
     WIDE_FIELDS,
     BigBinary,
     BigText,
     Measure,
     Note,
+    NoteView,
     Payload,
     Wide,
 )
+from differential._reads import PageCall, QueryCall, ReadAs
 from lvrgd.common.services.kvstore import (
+    DEFAULT_ENTITY_ATTRIBUTE,
     MAX_ITEM_BYTES,
     MAX_PARTITION_KEY_BYTES,
     MAX_SORT_KEY_BYTES,
     InvalidItemError,
     KeyValueItem,
+    entity_name,
 )
 from lvrgd.common.services.kvstore._attributes import encode_item
 from lvrgd.common.services.kvstore._limits import item_size
@@ -41,6 +52,7 @@ if TYPE_CHECKING:
 
     from differential._steering import Steering
     from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.kvstore._base import KeyValueStoreBase
 
 SearchStrategy = st.SearchStrategy
 T = TypeVar("T")
@@ -228,6 +240,7 @@ def small_items(pk: str, sk: str, steering: Steering) -> SearchStrategy[KeyValue
             coloned=text,
             tags=st.sets(texts(), max_size=3),
         ),
+        st.builds(NoteView, **key, title=text, status=text),
         st.builds(
             Measure,
             **key,
@@ -253,6 +266,29 @@ def small_items(pk: str, sk: str, steering: Steering) -> SearchStrategy[KeyValue
             ),
         ),
     )
+
+
+def plain_items(pk: str, sk: str) -> SearchStrategy[KeyValueItem]:
+    """An item of a small model (or the view) with plain values every store accepts.
+
+    An item collection is about the mix of types; values near the limits (which a
+    store may refuse) are left to `small_items`, so that most of a collection is stored.
+    """
+    key = {"pk": st.just(pk), "sk": st.just(sk)}
+    text = st.none() | st.text(st.sampled_from(KEY_CHARS), max_size=4)
+    number = st.none() | st.integers(-(10**6), 10**6)
+    typed = st.one_of(
+        st.builds(Note, **key, title=text, data=text, status=text),
+        st.builds(NoteView, **key, title=text, status=text),
+        st.builds(Measure, **key, title=number, count=number, flag=st.none() | st.booleans()),
+        st.builds(Payload, **key, raw=st.none() | st.binary(max_size=4), items=st.none()),
+    )
+    return _mostly(typed, bare_items(pk, sk), weight=8)
+
+
+def mixed_writes(pk: str, sk: str, steering: Steering) -> SearchStrategy[KeyValueItem]:
+    """An item of a collection: mostly plain values, now and then any the machine writes."""
+    return _mostly(plain_items(pk, sk), writes(pk, sk, steering, for_update=False), weight=3)
 
 
 def bare_items(pk: str, sk: str) -> SearchStrategy[KeyValueItem]:
@@ -283,7 +319,7 @@ def big_items(draw: st.DrawFn, steering: Steering, *, for_update: bool) -> KeyVa
         tags = draw(st.sets(note_text, max_size=2))
         base = BigBinary(pk=pk, sk=sk, note=note, tags=tags, blob=b"")
     try:
-        base_size = item_size(encode_item("create", base))
+        base_size = item_size(encode_item("create", base, tag=entity_tag(base)))
     except InvalidItemError:
         return base  # an invalid small part: both stores refuse it whatever the payload
     target = draw(
@@ -306,22 +342,28 @@ def big_items(draw: st.DrawFn, steering: Steering, *, for_update: bool) -> KeyVa
     return base.model_copy(update={"blob": bytes([draw(st.integers(0, 255))]) * room})
 
 
-@dataclass(frozen=True)
-class QueryCall:
-    """One query_by_pk call, run identically on both stores."""
+def entity_tag(item: KeyValueItem) -> tuple[str, str]:
+    """The entity attribute a create of `item` stores, and its name: it counts in the size."""
+    return DEFAULT_ENTITY_ATTRIBUTE, entity_name(type(item))
 
-    pk: str
-    reader: type[KeyValueItem]
-    arguments: tuple[tuple[str, Any], ...]
 
-    def run(self, store: KeyValueStore) -> list[KeyValueItem]:
-        """Call query_by_pk on `store`."""
-        return list(store.query_by_pk(self.pk, self.reader, **dict(self.arguments)))
+ON_OTHER = ("skip", "raise")
 
-    def __str__(self) -> str:
-        """The call as code."""
-        shown = ", ".join(f"{name}={_short(value)}" for name, value in self.arguments)
-        return f"query_by_pk({_short(self.pk)}, {self.reader.__name__}, {shown})"
+
+def read_as() -> SearchStrategy[ReadAs]:
+    """A class, or a union (``A | B``) or tuple of two or three, and maybe ``on_other``.
+
+    Mostly classes of what the shared partitions hold, so that a read of a mixed
+    partition decodes several entities, skips others, or raises; now and then any
+    reader (KeyValueItem, which reads every entity, a big model), or an ``on_other``
+    the port refuses.
+    """
+    one = _mostly(st.sampled_from(COLLECTION_READERS), st.sampled_from(READERS), weight=3)
+    several = st.lists(one, min_size=2, max_size=3)
+    union = several.map(lambda classes: functools.reduce(operator.or_, classes))
+    model_class: SearchStrategy[object] = st.one_of(one, union, several.map(tuple))
+    on_other = _mostly(st.sampled_from((None, *ON_OTHER)), st.just("ignore"), weight=20)
+    return st.builds(ReadAs, model_class, on_other)
 
 
 CONDITIONS = ("equals", "begins_with", "between", "lt", "lte", "gt", "gte")
@@ -344,37 +386,109 @@ def bounds(draw: st.DrawFn, near: str) -> str:
     return draw(st.sampled_from(("", LONE_SURROGATES[0], "é" * 513)))
 
 
+BELOW_SURROGATES = "\ud7ff"
+"""The last character before the surrogates: above it, UTF-8 and UTF-16 orders differ."""
+
+
+def _below_surrogates(text: str) -> str:
+    """`text`, each character above U+DFFF replaced by U+D7FF (lone surrogates are kept).
+
+    Such a bound compares with any sort key alike by UTF-8 bytes and by UTF-16 units.
+    """
+    return "".join(BELOW_SURROGATES if ord(c) > 0xDFFF else c for c in text)  # noqa: PLR2004
+
+
 def _utf16(text: str) -> bytes:
     return text.encode("utf-16-be", errors="surrogatepass")
 
 
 @st.composite
-def query_calls(draw: st.DrawFn, pk: str, near: tuple[str, str], steering: Steering) -> QueryCall:
-    """A query of partition `pk`, its bounds drawn near the sort keys in `near`."""
+def key_conditions(draw: st.DrawFn, near: tuple[str, str], steering: Steering) -> dict[str, Any]:
+    """A sort-key condition (or none, or two), its bounds near `near`, and maybe descending."""
+
+    def bound(sort_key: str) -> str:
+        drawn = draw(bounds(sort_key))
+        if steering.bounds_below_surrogates:  # docs/fidelity.md#query-start-key-past-bmp
+            return _below_surrogates(drawn)
+        return drawn
+
     arguments: dict[str, Any] = {}
-    condition = draw(_mostly(st.sampled_from((None, *CONDITIONS)), st.just("two"), weight=20))
+    conditions = st.sampled_from((None, None, None, *CONDITIONS))  # a third: none, all items
+    condition = draw(_mostly(conditions, st.just("two"), weight=20))
     if condition == "between":
-        low, high = draw(bounds(near[0])), draw(bounds(near[1]))
+        low, high = bound(near[0]), bound(near[1])
         if draw(st.booleans()):
             low, high = sorted((low, high))
         if steering.utf16_ordered_between and (low <= high) != (_utf16(low) <= _utf16(high)):
             high = low  # docs/fidelity.md#condition-between-across-surrogates
         arguments["between"] = (low, high)
     elif condition == "two":
-        arguments["gt"], arguments["lt"] = draw(bounds(near[0])), draw(bounds(near[1]))
+        arguments["gt"], arguments["lt"] = bound(near[0]), bound(near[1])
     elif condition is not None:
-        arguments[condition] = draw(bounds(near[0]))
+        arguments[condition] = bound(near[0])
+    if draw(st.booleans()):
+        arguments["descending"] = True
+    return arguments
+
+
+@st.composite
+def query_calls(draw: st.DrawFn, pk: str, near: tuple[str, str], steering: Steering) -> QueryCall:
+    """A query of partition `pk`, its bounds drawn near the sort keys in `near`."""
+    arguments = draw(key_conditions(near, steering))
     limit = draw(_mostly(st.none() | st.integers(1, 4), st.sampled_from((0, -1)), weight=20))
     if limit is not None:
         arguments["limit"] = limit
-    if draw(st.booleans()):
-        arguments["descending"] = True
-    return QueryCall(pk, draw(st.sampled_from(READERS)), tuple(arguments.items()))
+    return QueryCall(pk, draw(read_as()), tuple(arguments.items()))
 
 
-def readers() -> SearchStrategy[type[KeyValueItem]]:
-    """The model a read validates into."""
-    return st.sampled_from(READERS)
+@st.composite
+def page_calls(draw: st.DrawFn, pk: str, near: tuple[str, str], steering: Steering) -> PageCall:
+    """Pages of partition `pk`, a few items each, its bounds drawn near `near`."""
+    arguments = draw(key_conditions(near, steering))
+    page_size = draw(_mostly(st.integers(1, 4), st.sampled_from((0, -1)), weight=20))
+    return PageCall(pk, draw(read_as()), tuple(arguments.items()), page_size)
+
+
+COLLECTION_SORT_KEYS = ("#profile", "a", "a#1", "a#2", "a#2#x", "b", "b#é", "b#😀", "c")
+"""Sort keys of an item collection: a profile first, then groups sharing prefixes."""
+
+HOW_WRITTEN = ("create", "untagged")
+
+
+@st.composite
+def collections(draw: st.DrawFn, steering: Steering) -> tuple[list[KeyValueItem], list[str] | None]:
+    """Three to eight items of mixed entity types in one of the shared partitions.
+
+    With them, how each is written: ``create`` (five in six), or ``untagged`` (stored
+    as before entity names); or None (one collection in four): all in one put_many.
+    """
+    pk = draw(st.sampled_from(PARTITIONS))
+    short = st.text(st.sampled_from(KEY_CHARS), min_size=1, max_size=3)
+    sort_keys_drawn = draw(
+        st.lists(st.sampled_from(COLLECTION_SORT_KEYS) | short, min_size=3, max_size=8, unique=True)
+    )
+    items = [draw(mixed_writes(pk, sk, steering)) for sk in sort_keys_drawn]
+    if draw(st.integers(0, 3)) == 0:
+        return items, None
+    how = st.sampled_from(HOW_WRITTEN[:1] * 5 + HOW_WRITTEN[1:])
+    return items, [draw(how) for _ in items]
+
+
+def untagged(item: KeyValueItem) -> Callable[[KeyValueStore], None]:
+    """Store `item` as a store did before entity names: its wire form, no entity name stored.
+
+    Written on both stores by the adapters' own batch primitive, under the port's
+    boundary (refusals and engine errors as the port's errors), overwriting as
+    put_many does: the same request an earlier version of the store sent.
+    """
+
+    def call(store: KeyValueStore) -> None:
+        adapter = cast("KeyValueStoreBase", store)
+        with adapter._operation("put_many", item.pk, item.sk):  # noqa: SLF001
+            encoded = encode_item("put_many", item)  # no tag: no entity name stored
+            adapter._store_many({(item.pk, item.sk): encoded})  # noqa: SLF001
+
+    return call
 
 
 @st.composite
@@ -393,8 +507,3 @@ def writes(
     if steering.wide_updates or not for_update:
         rare.append(wide_items(pk, sk, min(steering.max_wide_fields, WIDE_FIELDS)))
     return _mostly(small_items(pk, sk, steering), *rare, weight=6)
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else f"{text[:60]}...({len(text)} chars)"  # noqa: PLR2004

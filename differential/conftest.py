@@ -1,9 +1,9 @@
 """The differential suite's engines, profiles and end-of-run summary.
 
-Engines come from ``--backend`` (or ``KVSTORE_BACKENDS``), as for the contract suite,
-without ``memory``, which is the side every engine is compared with; by default
-moto, dynalite and ministack. Each is started once per session through its harness
-(the root conftest's ``harness`` fixture) and stopped at the end.
+Engines come from ``--kvstore-backend`` (or ``--backend``, or ``KVSTORE_BACKENDS``), as
+for the contract suite, without ``memory``, which is the side every engine is compared
+with; by default moto, dynalite and ministack. Each is started once per run by the
+testing kit's plugin (``backend_for``), shared by its workers, and stopped at the end.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from differential._engine import EngineUnderTest
 from differential._profiles import DEFAULT_PROFILE, PROFILE_VARIABLE, active_profile
 from differential._stats import STATS
 from differential._steering import FIDELITY_DOC, KNOWN_BUGS, steering_for
+from lvrgd.common.services.testing.plugin import backend_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from adapters import Harness
 
 DEFAULT_ENGINES = ("moto", "dynalite", "ministack")
 REFERENCE = "memory"
@@ -38,19 +37,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def chosen_engines(config: pytest.Config) -> list[str]:
-    """The engines named by ``--backend`` or ``KVSTORE_BACKENDS``, else the default three."""
-    names = [n for option in config.getoption("--backend") for n in option.split(",") if n]
+    """The engines named by ``--kvstore-backend`` or ``KVSTORE_BACKENDS``, else the default 3."""
+    names = [n for option in config.getoption("--kvstore-backend") for n in option.split(",") if n]
     if not names:
         names = [n for n in os.environ.get("KVSTORE_BACKENDS", "").split(",") if n]
     return [name for name in names or DEFAULT_ENGINES if name != REFERENCE]
 
 
 @pytest.fixture
-def engine(harness: Harness) -> Iterator[EngineUnderTest]:
+def engine(backend_name: str, request: pytest.FixtureRequest) -> Iterator[EngineUnderTest]:
     """The started engine of this case; the case's wall time is counted for it."""
+    backend = backend_for(request.config, backend_name)
     started = time.perf_counter()
-    yield EngineUnderTest(harness.name, steering_for(harness.name), harness)
-    STATS.timed(harness.name, started)
+    yield EngineUnderTest(backend.name, steering_for(backend.name), backend)
+    STATS.timed(backend.name, started)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

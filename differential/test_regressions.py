@@ -25,7 +25,7 @@ ATTRIBUTE_NAME_LIMIT = 65_536
 attribute names must be at least one character long and less than 64 KB."""
 
 
-class _Anything(KeyValueItem):
+class _Anything(KeyValueItem, entity="differential.test_regressions._Anything"):
     model_config = ConfigDict(extra="allow")
 
 
@@ -49,6 +49,7 @@ WIDE = 300
 _Wide = create_model(
     "_Wide",
     __base__=KeyValueItem,
+    __cls_kwargs__={"entity": "differential.test_regressions._Wide"},
     **{f"f{index:03}": (int | None, None) for index in range(WIDE)},  # type: ignore[call-overload]
 )
 

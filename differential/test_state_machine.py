@@ -5,6 +5,12 @@ models (compared strictly, types and exact text included), or the same port erro
 class. A non-port error escaping either store fails the step. Where an engine is
 known to break DynamoDB's documentation, generation steers away from it for that
 engine only (``differential/_steering.py``, docs/fidelity.md).
+
+The partitions are item collections: models of several entity types, and a view,
+write into the same few partitions (one at a time, several in one put_many, or as a
+collection of three to eight items), some items stored without an entity name as
+before entity names; reads name one class, a union or a tuple, skip or raise on the
+other entities, under ``limit`` or page by page, and get_many reads mixed keys.
 """
 
 from __future__ import annotations
@@ -14,23 +20,42 @@ from typing import TYPE_CHECKING, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
+    MultipleResults,
     RuleBasedStateMachine,
     initialize,
+    multiple,
     rule,
     run_state_machine_as_test,
 )
 
-from differential._models import Everything
 from differential._outcomes import Outcome, classify, outcome_of
 from differential._profiles import active_profile
+from differential._reads import (
+    GetManyCall,
+    GetOneCall,
+    ReadAs,
+    ReadCall,
+    coverage,
+    whole_partition_read,
+)
 from differential._stats import STATS
-from differential._strategies import big_items, keys, query_calls, readers, writes
+from differential._strategies import (
+    big_items,
+    collections,
+    keys,
+    mixed_writes,
+    page_calls,
+    query_calls,
+    read_as,
+    untagged,
+    writes,
+)
 from lvrgd.common.services import InMemoryKeyValueStore, LoggingService
 from lvrgd.common.services.kvstore import KeyValueItem
 from lvrgd.common.services.kvstore._limits import partition_key_problem
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from differential._engine import EngineUnderTest
     from lvrgd.common.services.kvstore import KeyValueStore
@@ -52,6 +77,8 @@ class DifferentialMachine(RuleBasedStateMachine):
         self.engine = type(self).engine_store
         self.steering = self.under_test.steering
         self.touched: set[str] = set()
+        self.collections: dict[str, set[str]] = {}
+        """The partitions item collections were written to, and their sort keys."""
         STATS.example(self.under_test.name, "state_machine")
 
     @initialize(target=pool, key=keys())
@@ -68,52 +95,116 @@ class DifferentialMachine(RuleBasedStateMachine):
     def create(self, key: Key, data: st.DataObject) -> Key:
         """Create an item on both stores; its key goes back to the pool, to be used more."""
         item = data.draw(writes(*key, self.steering, for_update=False))
-        self._compare("create", f"create({item!r})", lambda s: s.create(item), key[0])
+        self._compare("create", f"create({item!r})", lambda s: s.create(item), key[:1])
         return key
 
     @rule(key=pool, data=st.data())
+    def create_untagged(self, key: Key, data: st.DataObject) -> None:
+        """Store an item as before entity names, with none stored, on both stores."""
+        item = data.draw(writes(*key, self.steering, for_update=False))
+        self._compare("untagged", f"untagged({item!r})", untagged(item), key[:1])
+
+    @rule(key=pool, data=st.data())
     def update(self, key: Key, data: st.DataObject) -> None:
-        """Update an item on both stores."""
+        """Update an item on both stores (maybe of another entity: it keeps its own)."""
         item = data.draw(writes(*key, self.steering, for_update=True))
-        self._compare("update", f"update({item!r})", lambda s: s.update(item), key[0])
+        self._compare("update", f"update({item!r})", lambda s: s.update(item), key[:1])
 
     @rule(key=pool)
     def delete(self, key: Key) -> None:
         """Delete a key on both stores."""
-        self._compare("delete", f"delete{key!r}", lambda s: s.delete(*key), key[0])
+        self._compare("delete", f"delete{key!r}", lambda s: s.delete(*key), key[:1])
 
-    @rule(key=pool, reader=readers())
-    def get_one(self, key: Key, reader: type[KeyValueItem]) -> None:
-        """Read a key on both stores, as one of the models."""
-        shown = f"get_one({key[0]!r}, {key[1]!r}, {reader.__name__})"
-        self._compare("get_one", shown, lambda s: s.get_one(*key, reader))
+    @rule(chosen=st.lists(pool, min_size=1, max_size=5), data=st.data())
+    def put_many(self, chosen: list[Key], data: st.DataObject) -> None:
+        """Write items of mixed entity types at pool keys in one put_many."""
+        items = [data.draw(mixed_writes(*key, self.steering)) for key in chosen]
+        written = [key[0] for key in chosen]
+        self._compare("put_many", f"put_many({items!r})", lambda s: s.put_many(items), written)
+
+    @initialize(target=pool, data=st.data())
+    def first_collection(self, data: st.DataObject) -> MultipleResults[Key]:
+        """Every run starts with an item collection too, for its reads to meet."""
+        return self.collection(data)
+
+    @rule(target=pool, data=st.data())
+    def collection(self, data: st.DataObject) -> MultipleResults[Key]:
+        """Write an item collection: three to eight items of mixed types in one partition."""
+        items, how = data.draw(collections(self.steering))
+        self.collections.setdefault(items[0].pk, set()).update(item.sk for item in items)
+        if how is None:
+            shown = f"put_many({items!r})"
+            self._compare("put_many", shown, lambda s: s.put_many(items), [items[0].pk])
+        else:
+            for item, way in zip(items, how, strict=True):
+                if way == "untagged":
+                    self._compare("untagged", f"untagged({item!r})", untagged(item), [item.pk])
+                else:
+                    call = _created(item)
+                    self._compare("create", f"create({item!r})", call, [item.pk])
+        return multiple(*((item.pk, item.sk) for item in items))
+
+    @rule(key=pool, read=read_as())
+    def get_one(self, key: Key, read: ReadAs) -> None:
+        """Read a key on both stores, as one class or a union."""
+        self._compare_read("get_one", GetOneCall(key, read))
+
+    @rule(chosen=st.lists(pool, max_size=6), read=read_as())
+    def get_many(self, chosen: list[Key], read: ReadAs) -> None:
+        """Read keys of mixed partitions and entities (some twice, some missing) on both."""
+        self._compare_read("get_many", GetManyCall(tuple(chosen), read))
 
     @rule(key=pool, near=pool, data=st.data())
     def query(self, key: Key, near: Key, data: st.DataObject) -> None:
-        """query_by_pk with a condition (or none, or two), a limit, an order."""
-        call = data.draw(query_calls(key[0], (key[1], near[1]), self.steering))
-        self._compare("query_by_pk", str(call), call.run)
+        """query_by_pk with a condition (or none, or two), a limit, an order, classes."""
+        pk, bounds_near = self._partition(key, near, data)
+        self._compare_read("query_by_pk", data.draw(query_calls(pk, bounds_near, self.steering)))
+
+    @rule(key=pool, near=pool, data=st.data())
+    def query_pages(self, key: Key, near: Key, data: st.DataObject) -> None:
+        """query_page from the first page to the last, with a condition, an order, classes."""
+        pk, bounds_near = self._partition(key, near, data)
+        self._compare_read("query_page", data.draw(page_calls(pk, bounds_near, self.steering)))
+
+    def _partition(self, key: Key, near: Key, data: st.DataObject) -> tuple[str, Key]:
+        """A partition to query, and two sort keys to draw its bounds near.
+
+        `key`'s partition, bounds near `key` and `near`; or as often one an item
+        collection was written to, bounds near two of its sort keys; or any partition
+        written to.
+        """
+        choice = data.draw(st.sampled_from(("own", "collection", "written")))
+        if choice == "collection" and self.collections:
+            pk = data.draw(st.sampled_from(sorted(self.collections)))
+            in_it = st.sampled_from(sorted(self.collections[pk]))
+            return pk, (data.draw(in_it), data.draw(in_it))
+        if choice == "written" and self.touched:
+            return data.draw(st.sampled_from(sorted(self.touched))), (key[1], near[1])
+        return key[0], (key[1], near[1])
 
     @rule(data=st.data())
     def create_big(self, data: st.DataObject) -> None:
         """Create an item near, at or just past 400 KB."""
         item = data.draw(big_items(self.steering, for_update=False))
         shown = f"create({_sized(item)})"
-        self._compare("create_big", shown, lambda s: s.create(item), item.pk)
+        self._compare("create_big", shown, lambda s: s.create(item), [item.pk])
 
     @rule(data=st.data())
     def update_big(self, data: st.DataObject) -> None:
         """Update an item with a payload near 400 KB, over what another model stored."""
         item = data.draw(big_items(self.steering, for_update=True))
         shown = f"update({_sized(item)})"
-        self._compare("update_big", shown, lambda s: s.update(item), item.pk)
+        self._compare("update_big", shown, lambda s: s.update(item), [item.pk])
 
     @rule()
     def whole_partitions(self) -> None:
-        """Every partition written so far, read whole, is the same in both stores."""
+        """Every partition written so far, read whole, is the same in both stores.
+
+        Each item is read with all it stores, as its entity's ``*Whole`` view (or, with
+        no entity name stored, as Everything); an entity never written raises.
+        """
         for pk in sorted(self.touched):
-            shown = f"query_by_pk({pk[:40]!r}, Everything)"
-            self._compare("whole_partition", shown, _whole_partition(pk))
+            self._compare("whole_partition", str(whole_partition_read(pk)), _whole_partition(pk))
 
     def teardown(self) -> None:
         """Empty what this example wrote on the engine; a new table if that fails."""
@@ -126,15 +217,19 @@ class DifferentialMachine(RuleBasedStateMachine):
             type(self).engine_store = self.under_test.new_store()
         self.memory.close()
 
+    def _compare_read(self, operation: str, call: ReadCall) -> None:
+        """Compare a read; then count what it met in item collections (memory only)."""
+        self._compare(operation, str(call), call.run)
+        STATS.covered(self.under_test.name, operation, coverage(self.memory, call))
+
     def _compare(
         self,
         operation: str,
         shown: str,
         call: Callable[[KeyValueStore], object],
-        written_pk: str | None = None,
+        written: Iterable[str] = (),
     ) -> None:
-        if written_pk is not None and partition_key_problem(written_pk) is None:
-            self.touched.add(written_pk)
+        self.touched.update(pk for pk in written if partition_key_problem(pk) is None)
         memory = outcome_of(lambda: call(self.memory))
         engine = outcome_of(lambda: call(self.engine))
         STATS.step(
@@ -149,7 +244,11 @@ class DifferentialMachine(RuleBasedStateMachine):
 
 
 def _whole_partition(pk: str) -> Callable[[KeyValueStore], object]:
-    return lambda store: store.query_by_pk(pk, Everything)
+    return whole_partition_read(pk).run
+
+
+def _created(item: KeyValueItem) -> Callable[[KeyValueStore], None]:
+    return lambda store: store.create(item)
 
 
 def _report(engine_name: str, shown: str, memory: Outcome, engine: Outcome) -> str:
