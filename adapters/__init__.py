@@ -15,6 +15,7 @@ if __name__ != PACKAGE:  # a checkout's top-level name: refused before anything 
 
 # The imports follow the check, so that nothing is imported under the refused name.
 import importlib  # noqa: E402
+import re  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 from ._harness import (  # noqa: E402
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 BACKENDS: dict[str, str] = {
     "memory": "memory:MemoryHarness",
+    "memory-manual": "memory:MemoryHarness",
+    "memory-random": "memory:MemoryHarness",
     "moto": "moto:MotoHarness",
     "dynalite": "dynalite:DynaliteHarness",
     "ministack": "ministack:MinistackHarness",
@@ -44,6 +47,12 @@ BACKENDS: dict[str, str] = {
 
 ONLY_BY_NAME = frozenset({"endpoint"})
 """Backends that run only when named: they need the user's endpoint and credentials."""
+_SEEDED_MEMORY = re.compile(r"memory-random-\d{1,9}")
+
+
+def is_builtin(name: str) -> bool:
+    """Whether `name` is a built-in backend: one of BACKENDS, or ``memory-random-SEED``."""
+    return name in BACKENDS or _SEEDED_MEMORY.fullmatch(name) is not None
 
 
 def harness_for(name: str, options: BackendOptions | None = None) -> Harness:
@@ -52,6 +61,12 @@ def harness_for(name: str, options: BackendOptions | None = None) -> Harness:
     Raises:
         KeyError: If no built-in backend has that name.
     """
+    if not is_builtin(name):
+        raise KeyError(name)
+    if name.startswith("memory"):
+        from .memory import MemoryHarness  # noqa: PLC0415 - imported when chosen, as the others
+
+        return MemoryHarness(options, name)
     module_name, class_name = BACKENDS[name].split(":")
     module = importlib.import_module(f".{module_name}", __name__)
     harness: Harness = getattr(module, class_name)(options)
@@ -103,5 +118,6 @@ __all__ = [
     "Harness",
     "StoreBackend",
     "harness_for",
+    "is_builtin",
     "load_harness",
 ]

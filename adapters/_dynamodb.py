@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
 
-    from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
     from lvrgd.common.services.logging import LoggingService
 
     from ._harness import Feature
@@ -71,12 +71,14 @@ class EngineHarness:
             lambda table: self._config_for(endpoint_url, table), self._options.table_prefix
         )
 
-    def new_store(self, logger: LoggingService) -> DynamoDBService:
-        """A DynamoDBService on an empty table that no other handed-out store uses."""
+    def new_store(
+        self, logger: LoggingService, indexes: tuple[IndexSpec, ...] = ()
+    ) -> DynamoDBService:
+        """A DynamoDBService on an empty table with `indexes`, used by no other store out."""
         if self._pool is None:
             msg = f"{self.name}: start() the harness before asking for a store"
             raise RuntimeError(msg)
-        config = self._pool.lease()
+        config = self._pool.lease(indexes)
         store = DynamoDBService(logger, config)
         self._leased[id(store)] = config
         return store
@@ -87,6 +89,10 @@ class EngineHarness:
         config = self._leased.pop(id(store), None)
         if config is not None and self._pool is not None:
             self._pool.give_back(config)
+
+    def settle(self, store: KeyValueStore) -> None:
+        """Nothing: a local engine's indexes are current at once; an endpoint's are polled."""
+        del store
 
     def stop(self) -> None:
         """Delete the pool's tables, and stop the engine if this harness started its own."""

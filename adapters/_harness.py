@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
     from lvrgd.common.services.logging import LoggingService
 
     from ._shared import SharedEngines
@@ -33,6 +33,8 @@ class Feature(enum.Enum):
     """An update that leaves an item at exactly 400 KB is accepted."""
     UTF8_KEY_CONDITIONS = "utf8_key_conditions"
     """Sort-key conditions compare UTF-8 bytes (not UTF-16 code units)."""
+    TABLE_SCHEMA = "table_schema"
+    """A table that exists apart from the store, whose indexes may differ from its declarations."""
 
 
 class Harness(Protocol):
@@ -50,8 +52,15 @@ class Harness(Protocol):
         """
         ...
 
-    def new_store(self, logger: LoggingService) -> KeyValueStore:
-        """An empty store that no other store this harness handed out and got back shares."""
+    def new_store(
+        self, logger: LoggingService, indexes: tuple[IndexSpec, ...] = ()
+    ) -> KeyValueStore:
+        """An empty store that no other store this harness handed out and got back shares.
+
+        Args:
+            logger: The store's logger.
+            indexes: The secondary indexes the store declares (and its table has).
+        """
         ...
 
     def release(self, store: KeyValueStore) -> None:
@@ -60,6 +69,14 @@ class Harness(Protocol):
 
     def stop(self) -> None:
         """Undo what `start` did (tables made, engines started); idempotent."""
+        ...
+
+    def settle(self, store: KeyValueStore) -> None:
+        """Make what was written to `store` show in its global indexes, where it can.
+
+        The in-memory store in ``"manual"`` or ``"random"`` mode releases its waiting
+        changes; engines do nothing here (their lag, if any, is waited out by polling).
+        """
         ...
 
 
@@ -81,11 +98,15 @@ class StoreBackend:
     def start(self) -> None:
         """Nothing to start unless overridden."""
 
-    def new_store(self, logger: LoggingService) -> KeyValueStore:
+    def new_store(
+        self, logger: LoggingService, indexes: tuple[IndexSpec, ...] = ()
+    ) -> KeyValueStore:
         """A new, empty store; every subclass overrides this.
 
         Args:
             logger: The logger the test asked for, or the kit's default.
+            indexes: The secondary indexes the store declares; a backend without
+                indexes may ignore them (its tests of indexes then fail).
 
         Raises:
             NotImplementedError: Always, here.
@@ -100,22 +121,33 @@ class StoreBackend:
     def stop(self) -> None:
         """Nothing to stop unless overridden."""
 
+    def settle(self, store: KeyValueStore) -> None:
+        """Release the waiting index changes of an in-memory store; nothing otherwise."""
+        propagate = getattr(store, "propagate_indexes", None)
+        if callable(propagate):
+            propagate()
+
 
 class FactoryBackend(StoreBackend):
     """A backend made of a function that builds an empty store from a logger.
 
     Args:
         name: The backend's name in test ids.
-        factory: Builds a new, empty store.
+        factory: Builds a new, empty store: ``factory(logger)``, and
+            ``factory(logger, indexes=...)`` for a test that declares indexes.
     """
 
-    def __init__(self, name: str, factory: Callable[[LoggingService], KeyValueStore]) -> None:
+    def __init__(self, name: str, factory: Callable[..., KeyValueStore]) -> None:
         """Keep the function; nothing is built yet."""
         self.name = name
         self._factory = factory
 
-    def new_store(self, logger: LoggingService) -> KeyValueStore:
+    def new_store(
+        self, logger: LoggingService, indexes: tuple[IndexSpec, ...] = ()
+    ) -> KeyValueStore:
         """What the function builds."""
+        if indexes:
+            return self._factory(logger, indexes=indexes)
         return self._factory(logger)
 
 

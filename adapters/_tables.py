@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from lvrgd.common.services.kvstore import IndexSpec
+
 BATCH_SIZE = 25
 """DynamoDB's most writes in one BatchWriteItem."""
 _UNPROCESSED_ATTEMPTS = 8
@@ -104,6 +106,9 @@ def _delete(client: DynamoDBClient, table: str, requests: list[Any]) -> None:
 class TablePool:
     """Tables on one endpoint, each handed out empty and taken back for another test.
 
+    Tables are pooled by their index declarations: a test that declares indexes gets
+    a table that has exactly those.
+
     Args:
         config_for: The config of a table of the given name on the endpoint.
         prefix: How the names of the pool's tables begin.
@@ -113,27 +118,30 @@ class TablePool:
         """Remember how to reach the endpoint; no table is made yet."""
         self._config_for = config_for
         self._prefix = prefix
-        self._free: list[DynamoDBConfig] = []
+        self._free: dict[tuple[IndexSpec, ...], list[DynamoDBConfig]] = {}
         self._all: list[DynamoDBConfig] = []
         self._client: DynamoDBClient | None = None
 
-    def lease(self) -> DynamoDBConfig:
-        """An empty table nobody else holds: a free one emptied, else a new one."""
-        while self._free:
-            config = self._free.pop()
+    def lease(self, indexes: tuple[IndexSpec, ...] = ()) -> DynamoDBConfig:
+        """An empty table with `indexes` nobody else holds: a free one emptied, else a new one."""
+        free = self._free.setdefault(indexes, [])
+        while free:
+            config = free.pop()
             try:
                 clear(self._emptier(config), config.table_name)
             except (ClientError, BotoCoreError, KeyValueStoreError):
                 continue  # a table the engine cannot empty is left for close() to delete
             return config
         config = self._config_for(f"{self._prefix}{uuid.uuid4().hex[:12]}")
+        if indexes:
+            config = DynamoDBConfig.model_validate({**dict(config), "indexes": indexes})
         create_table(config)
         self._all.append(config)
         return config
 
     def give_back(self, config: DynamoDBConfig) -> None:
         """Take back a table from `lease`; it is emptied when next handed out."""
-        self._free.append(config)
+        self._free.setdefault(config.indexes, []).append(config)
 
     def close(self) -> None:
         """Delete every table of the pool."""

@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .kvstore import (
+    IndexSpec,
     InvalidItemError,
     InvalidQueryError,
     ItemAlreadyExistsError,
@@ -50,6 +51,7 @@ __all__ = [
     "DynamoDBConfig",
     "DynamoDBService",
     "InMemoryKeyValueStore",
+    "IndexSpec",
     "InvalidItemError",
     "InvalidQueryError",
     "ItemAlreadyExistsError",

@@ -29,6 +29,7 @@ from lvrgd.common.services.kvstore._writes import (
 )
 
 if TYPE_CHECKING:
+    from lvrgd.common.services.kvstore._indexes import IndexQuery, Position
     from lvrgd.common.services.kvstore._limits import Item
     from lvrgd.common.services.kvstore._writes import Write
 
@@ -158,36 +159,66 @@ def query_request(  # noqa: PLR0913 - every argument is a distinct part of the r
     condition: SortKeyCondition | None,
     *,
     descending: bool,
-    consistent: bool,
+    consistent: bool | None,
     limit: int | None = None,
     start_key: Item | None = None,
+    index: IndexQuery | None = None,
 ) -> Request:
-    """Query of one partition under an optional sort-key condition.
+    """Query of one partition, of the table or of an index, under an optional sort-key condition.
 
     Args:
         table: The table's name.
-        pk: The partition to read.
-        condition: The sort-key condition, if any.
+        pk: The partition to read (the index's partition key for an index).
+        condition: The sort-key condition (on the index's sort key), if any.
         descending: Read from the highest sort key down.
-        consistent: Strongly consistent read.
+        consistent: Strongly consistent read; None sends no ConsistentRead (a global
+            index takes only eventually consistent reads).
         limit: At most this many items evaluated in this request.
         start_key: The page's starting point, DynamoDB's LastEvaluatedKey.
+        index: The index read, None for the table.
     """
     expression, values = _key_condition(pk, condition)
-    names = dict(_KEY_NAMES) if condition is not None else {"#pk": "pk"}
+    if index is None:
+        names = dict(_KEY_NAMES) if condition is not None else {"#pk": "pk"}
+    else:
+        spec = index.spec
+        names = {"#pk": spec.pk} if condition is None or spec.sk is None else {
+            "#pk": spec.pk, "#sk": spec.sk
+        }  # fmt: skip
     request: Request = {
         "TableName": table,
         "KeyConditionExpression": expression,
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
         "ScanIndexForward": not descending,
-        "ConsistentRead": consistent,
     }
+    if index is not None:
+        request["IndexName"] = index.spec.name
+        if index.fetch_unprojected:
+            request["Select"] = "ALL_ATTRIBUTES"
+    if consistent is not None:
+        request["ConsistentRead"] = consistent
     if limit is not None:
         request["Limit"] = limit
     if start_key is not None:
         request["ExclusiveStartKey"] = start_key
     return request
+
+
+def start_key(query_pk: str, index: IndexQuery | None, after: Position) -> Item:
+    """The ExclusiveStartKey that resumes a query after the item standing at `after`.
+
+    For the table, the item's key; for an index, the index's keys and the table's, as
+    DynamoDB's LastEvaluatedKey of an index query holds them.
+    """
+    if index is None or isinstance(after, str):
+        return encode_key(query_pk, str(after))
+    index_sk, pk, sk = after
+    key: Item = {index.spec.pk: {"S": query_pk}}
+    if index.spec.sk is not None:
+        key[index.spec.sk] = {"S": index_sk}
+    key.update(encode_key(pk, sk))
+    return key
 
 
 def _key_condition(pk: str, condition: SortKeyCondition | None) -> tuple[str, Item]:

@@ -19,6 +19,7 @@ from lvrgd.common.services.kvstore import KeyValueStoreError
 from lvrgd.common.services.logging import LoggingService
 
 from ._errors import error_code
+from ._schema import create_request
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -179,9 +180,11 @@ def keep_wire_json(
 
 
 def create_table(config: DynamoDBConfig, *, logger: LoggingService | None = None) -> None:
-    """Create the pk/sk table (on-demand billing) and wait until it is ACTIVE.
+    """Create the pk/sk table (on-demand billing) and its indexes, and wait until all are ACTIVE.
 
-    For local runs, tests and examples. An existing table is left as it is.
+    For local runs, tests and examples. The table gets the global and local secondary
+    indexes `config.indexes` declares. An existing table is left as it is (use
+    `DynamoDBService.ping` to check that its indexes are the declared ones).
 
     Args:
         config: The table and how to reach it, credentials as for DynamoDBService.
@@ -193,7 +196,7 @@ def create_table(config: DynamoDBConfig, *, logger: LoggingService | None = None
     """
     client = new_client(config, logger)
     try:
-        _create(client, config.table_name)
+        _create(client, create_request(config.table_name, config.indexes, config.entity_attribute))
         _wait_until_active(client, config.table_name)
     except (ClientError, BotoCoreError) as exc:
         msg = f"create_table: table {config.table_name!r}: {exc}"
@@ -202,32 +205,29 @@ def create_table(config: DynamoDBConfig, *, logger: LoggingService | None = None
         client.close()
 
 
-def _create(client: DynamoDBClient, table: str) -> None:
+def _create(client: DynamoDBClient, request: dict[str, Any]) -> None:
     try:
-        client.create_table(
-            TableName=table,
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        client.create_table(**request)
     except ClientError as exc:
         if error_code(exc) != "ResourceInUseException":
             raise
 
 
 def _wait_until_active(client: DynamoDBClient, table: str) -> None:
+    """Wait until the table and each of its global indexes is ACTIVE."""
     deadline = time.monotonic() + TABLE_ACTIVE_TIMEOUT_S
-    while client.describe_table(TableName=table)["Table"].get("TableStatus") != "ACTIVE":
+    while not _all_active(client.describe_table(TableName=table)["Table"]):
         if time.monotonic() > deadline:
             msg = f"create_table: table {table!r} is not ACTIVE after {TABLE_ACTIVE_TIMEOUT_S}s"
             raise KeyValueStoreError(msg)
         time.sleep(_POLL_INTERVAL_S)
+
+
+def _all_active(description: Any) -> bool:
+    indexes = description.get("GlobalSecondaryIndexes", [])
+    return description.get("TableStatus") == "ACTIVE" and all(
+        index.get("IndexStatus", "ACTIVE") == "ACTIVE" for index in indexes
+    )
 
 
 def delete_table(config: DynamoDBConfig, *, logger: LoggingService | None = None) -> None:

@@ -23,6 +23,7 @@ from lvrgd.common.services.kvstore._entities import (
     DEFAULT_ENTITY_ATTRIBUTE,
     check_entity_attribute,
 )
+from lvrgd.common.services.kvstore._indexes import IndexSpec, check_indexes
 
 DynamoDBBaseModel = KeyValueItem
 """The item base class under its first name: the very same class as KeyValueItem."""
@@ -54,6 +55,8 @@ class DynamoDBConfig(BaseModel):
             left unprocessed before they give up and say what is unfinished.
         entity_attribute: The attribute each item stores its entity name in
             (``_entity``), so that reads return each item as its own class.
+        indexes: The table's secondary indexes, as `create_table` builds them and
+            `ping` checks them: unique names, at most 20 global and 5 local.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -73,11 +76,20 @@ class DynamoDBConfig(BaseModel):
     max_pool_connections: Annotated[int, Field(ge=1)] = 10
     batch_retry_seconds: Annotated[float, Field(gt=0)] = 20.0
     entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+    indexes: tuple[IndexSpec, ...] = ()
 
     @field_validator("entity_attribute")
     @classmethod
     def _entity_attribute_is_valid(cls, value: str) -> str:
         return check_entity_attribute(value)
+
+    @field_validator("indexes")
+    @classmethod
+    def _indexes_are_valid(
+        cls, value: tuple[IndexSpec, ...], info: ValidationInfo
+    ) -> tuple[IndexSpec, ...]:
+        attribute = info.data.get("entity_attribute", DEFAULT_ENTITY_ATTRIBUTE)
+        return check_indexes(value, attribute)
 
     @field_validator("table_name")
     @classmethod

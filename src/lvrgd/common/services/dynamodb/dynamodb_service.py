@@ -27,14 +27,17 @@ from ._requests import (
     batch_write_request,
     get_request,
     query_request,
+    start_key,
     transact_item,
     write_request,
 )
 from ._retry import Backoff, resend_until_done
+from ._schema import index_problems
 
 if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._batches import Key
     from lvrgd.common.services.kvstore._conditions import KeyQuery
+    from lvrgd.common.services.kvstore._indexes import Position
     from lvrgd.common.services.kvstore._limits import Item
     from lvrgd.common.services.kvstore._writes import Delete, Write
     from lvrgd.common.services.logging import LoggingService
@@ -61,7 +64,7 @@ class DynamoDBService(KeyValueStoreBase):
 
     def __init__(self, logger: LoggingService, config: DynamoDBConfig) -> None:
         """Build the client; nothing is sent until the first operation."""
-        super().__init__(logger, entity_attribute=config.entity_attribute)
+        super().__init__(logger, entity_attribute=config.entity_attribute, indexes=config.indexes)
         self._config = config
         self._table = config.table_name
         self._client = _table.new_client(config, self._logger)
@@ -73,20 +76,27 @@ class DynamoDBService(KeyValueStoreBase):
         return f"DynamoDBService(table={self._table!r}, region={self._config.region!r})"
 
     def ping(self) -> bool:
-        """True when the table is reachable and ACTIVE; False, with a warning, otherwise."""
+        """True when the table is reachable and ACTIVE with its declared indexes.
+
+        Each declared index must exist, be ACTIVE, and have the declared kind, keys and
+        projection; otherwise False, with a warning naming the index, so that a
+        deployment whose indexes drifted from the code is caught when it starts.
+        """
         if self._closed:
             self._logger.warning("ping: the store is closed", op="ping")
             return False
         try:
-            status = self._client.describe_table(TableName=self._table)["Table"].get("TableStatus")
+            table = self._client.describe_table(TableName=self._table)["Table"]
         except ClientError as exc:
             reason = error_code(exc)
         except BotoCoreError as exc:
             reason = type(exc).__name__
         else:
-            if status == "ACTIVE":
+            status = table.get("TableStatus")
+            problems = index_problems(dict(table), self._indexes.specs, self._entity_attribute)
+            if status == "ACTIVE" and not problems:
                 return True
-            reason = f"the table is {status}"
+            reason = "; ".join(problems) if status == "ACTIVE" else f"the table is {status}"
         self._logger.warning("ping failed", op="ping", table=self._table, reason=reason)
         return False
 
@@ -155,20 +165,24 @@ class DynamoDBService(KeyValueStoreBase):
         found: Item | None = self._client.get_item(**request).get("Item")
         return found
 
-    def _select(self, query: KeyQuery, *, after: str | None, limit: int | None) -> list[Item]:
+    def _select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
         """Query pages until `limit` items are in hand (all, if None), asking no more."""
         found: list[Item] = []
-        start_key = None if after is None else encode_key(query.pk, after)
+        index = query.index
+        resume = None if after is None else start_key(query.pk, index, after)
+        consistent = query.consistent
+        if consistent is None and (index is None or index.spec.local):
+            consistent = self._config.consistent_reads
         while True:
             request = query_request(
                 self._table, query.pk, query.condition, descending=query.descending,
-                consistent=self._config.consistent_reads,
-                limit=None if limit is None else limit - len(found), start_key=start_key,
+                consistent=consistent, limit=None if limit is None else limit - len(found),
+                start_key=resume, index=index,
             )  # fmt: skip
             page = self._client.query(**request)
             found.extend(page["Items"])
-            start_key = page.get("LastEvaluatedKey")
-            if start_key is None or (limit is not None and len(found) >= limit):
+            resume = page.get("LastEvaluatedKey")
+            if resume is None or (limit is not None and len(found) >= limit):
                 return found
 
     def _fetch_many(self, keys: list[Key]) -> dict[Key, Item]:

@@ -16,6 +16,7 @@ from ._errors import (
     VersionConflictError,
     WriteOutcomeUnknownError,
 )
+from ._indexes import IndexSpec
 from ._item import KeyValueItem, VersionedItem
 from ._limits import (
     MAX_ITEM_BYTES,
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_PARTITION_KEY_BYTES",
     "MAX_SORT_KEY_BYTES",
     "MAX_TRANSACTION_OPERATIONS",
+    "IndexSpec",
     "InvalidItemError",
     "InvalidQueryError",
     "ItemAlreadyExistsError",

@@ -87,12 +87,14 @@ def encode_item(
     """
     pk, sk, fields = _dumped(operation, item, overrides)
     rebuildable = rebuildable_set_fields(type(item))
+    computed = computed_attributes(type(item))
     encoded: Item = {}
     nulls: list[str] = []
     try:
         for name, value in fields.items():
             if value is None:
-                nulls.append(name)
+                if name not in computed:
+                    nulls.append(name)
             elif not (name in rebuildable and isinstance(value, AbstractSet) and not value):
                 encoded[name] = encode_value(value)
     except _RefusedError as exc:
@@ -129,6 +131,7 @@ def encode_changes(
     """
     pk, sk, fields = _dumped(operation, item, overrides)
     rebuildable = rebuildable_set_fields(type(item))
+    computed = computed_attributes(type(item))
     to_set: Item = {}
     to_remove: list[str] = []
     nulls: list[str] = []
@@ -137,7 +140,8 @@ def encode_changes(
             if name in KEY_ATTRIBUTES:
                 continue
             if value is None:
-                nulls.append(name)
+                if name not in computed:
+                    nulls.append(name)
                 to_remove.append(name)
             elif name in rebuildable and isinstance(value, AbstractSet) and not value:
                 to_remove.append(name)
@@ -266,6 +270,8 @@ def _read_fields(item: Item, plan: _ReadPlan, skip: str | None = None) -> dict[s
         }
     if skip is not None:
         fields.pop(skip, None)
+    for name in plan.computed:
+        fields.pop(name, None)
     for name, value in plan.absent_values.items():
         if name not in fields:
             fields[name] = set() if value is _EMPTY_SET else value
@@ -403,6 +409,8 @@ class _ReadPlan(NamedTuple):
     """Field name to the value an absent attribute stands for, where one is needed."""
     absent_reads_none: frozenset[str]
     """Stored names of the fields an absent attribute reads back as None for."""
+    computed: frozenset[str]
+    """Stored names of computed fields: written by every write, dropped before validation."""
 
 
 @lru_cache(maxsize=1024)
@@ -421,7 +429,25 @@ def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
             absent_reads_none.add(stored)
         elif not field.is_required() and field.default_factory is None and field.default is None:
             absent_reads_none.add(stored)
-    return _ReadPlan(field_names, absent_values, frozenset(absent_reads_none))
+    computed = computed_attributes(model_class)
+    return _ReadPlan(field_names, absent_values, frozenset(absent_reads_none), computed)
+
+
+@lru_cache(maxsize=1024)
+def computed_attributes(model_class: type[BaseModel]) -> frozenset[str]:
+    """The stored names of the model's computed fields (index keys derived from fields).
+
+    Every write stores them like fields (None: no attribute); reads drop them before
+    validating, since a computed field is not an input of the model.
+    """
+    return frozenset(info.alias or name for name, info in model_class.model_computed_fields.items())
+
+
+@lru_cache(maxsize=1024)
+def stored_attributes(model_class: type[BaseModel]) -> tuple[str, ...]:
+    """The names the model's fields are stored under, computed fields included."""
+    fields = tuple(_stored_name(name, field) for name, field in model_class.model_fields.items())
+    return fields + tuple(sorted(computed_attributes(model_class)))
 
 
 def _stored_name(name: str, field: FieldInfo) -> str:
@@ -447,9 +473,7 @@ def _dumped(
     try:
         # No serializer warnings: they quote the value, and what they warn of is refused
         # by the read-back check anyway.
-        fields = item.model_dump(
-            mode="python", by_alias=True, exclude_computed_fields=True, warnings=False
-        )
+        fields = item.model_dump(mode="python", by_alias=True, warnings=False)
     except Exception:  # noqa: BLE001 - a custom serializer may raise anything
         reason = f"{_unserializable(item)} cannot be serialized"
         raise InvalidItemError(operation, pk, sk, reason) from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from ._batches import batch_items, batch_keys
@@ -34,6 +35,7 @@ from ._errors import (
     TransactionClosedError,
     VersionConflictError,
 )
+from ._indexes import Indexes
 from ._item import KeyValueItem
 from ._limits import key_problem
 from ._pages import DEFAULT_PAGE_SIZE, Page, next_cursor, page_query
@@ -42,7 +44,7 @@ from ._transaction import Transaction
 from ._writes import Create, Delete, Update, Write, plan_create, plan_delete, plan_update, settle
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from types import TracebackType
 
     from typing_extensions import Self, TypeForm
@@ -50,7 +52,9 @@ if TYPE_CHECKING:
     from lvrgd.common.services.logging import LoggingService
 
     from ._batches import Key
+    from ._indexes import IndexQuery, IndexSpec, Position
     from ._limits import Item
+    from ._reads import Hydrate
 
 T = TypeVar("T", bound=KeyValueItem)
 
@@ -80,14 +84,20 @@ class KeyValueStoreBase(ABC):
     """The engine's own exception types, turned into the port's by `translate`."""
 
     def __init__(
-        self, logger: LoggingService, *, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+        self,
+        logger: LoggingService,
+        *,
+        entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
+        indexes: Iterable[IndexSpec] = (),
     ) -> None:
-        """Keep the logger and where items store their entity name; the adapter builds the rest.
+        """Keep the logger, the entity attribute and the indexes; the adapter builds the rest.
 
         Raises:
-            ValueError: If `entity_attribute` is empty, longer than 255 characters, or a key.
+            ValueError: If `entity_attribute` is empty, longer than 255 characters, or a
+                key, or the index declarations break one of DynamoDB's rules.
         """
         self._entity_attribute = check_entity_attribute(entity_attribute)
+        self._indexes = Indexes(indexes, self._entity_attribute)
         self._readers: dict[tuple[str, object, object], Reader] = {}
         self._logger = logger
         self._closed = False
@@ -103,8 +113,12 @@ class KeyValueStoreBase(ABC):
         """The item at (pk, sk), or None."""
 
     @abstractmethod
-    def _select(self, query: KeyQuery, *, after: str | None, limit: int | None) -> list[Item]:
-        """The items `query` selects, in its order, past the sort key `after`, at most `limit`."""
+    def _select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
+        """The items `query` selects, in its order, past the position `after`, at most `limit`.
+
+        A query of an index gives each item as the index holds it (its projection), or
+        whole where `query.index.fetch_unprojected` says so.
+        """
 
     @abstractmethod
     def _fetch_many(self, keys: list[Key]) -> dict[Key, Item]:
@@ -152,6 +166,8 @@ class KeyValueStoreBase(ABC):
         """Write a new item; ItemAlreadyExistsError if its key is taken."""
         with self._operation("create", *_key_of(item)):
             write = plan_create("create", item, self._entity_attribute)
+            if self._indexes:
+                self._indexes.check_item("create", write.pk, write.sk, write.item)
             self._apply("create", write)
             settle(write, item)
 
@@ -159,6 +175,8 @@ class KeyValueStoreBase(ABC):
         """Set the item's non-None fields, remove its None fields; ItemNotFoundError if absent."""
         with self._operation("update", *_key_of(item)):
             write = plan_update("update", item, self._entity_attribute)
+            if self._indexes:
+                self._indexes.check_item("update", write.pk, write.sk, write.to_set)
             self._apply("update", write)
             settle(write, item)
 
@@ -195,15 +213,25 @@ class KeyValueStoreBase(ABC):
         limit: int | None = None,
         descending: bool = False,
         on_other: OnOther = "skip",
+        index: str | None = None,
+        consistent: bool | None = None,
+        hydrate: bool = False,
     ) -> list[T]:
         """The partition's items in sort-key order, every page followed, up to `limit`."""
         with self._operation("query_by_pk", pk, None):
             reader = self._reader("query_by_pk", pk, model_class, on_other)
+            conditions = (equals, begins_with, between, lt, lte, gt, gte)
+            read = self._index_query(
+                "query_by_pk", pk, index, conditions=conditions, consistent=consistent,
+                hydrate=hydrate, reader=reader,
+            )  # fmt: skip
             query = key_query(
                 "query_by_pk", pk, equals=equals, begins_with=begins_with, between=between,
                 lt=lt, lte=lte, gt=gt, gte=gte, limit=limit, descending=descending,
             )  # fmt: skip
-            return read_up_to(self._select_after, query, reader, query.limit)
+            if read is not None or consistent is not None:
+                query = replace(query, index=read, consistent=consistent)
+            return read_up_to(self._select_after, query, reader, query.limit, self._hydrator(read))
 
     def query_page(  # noqa: PLR0913 - the port's signature
         self,
@@ -221,18 +249,27 @@ class KeyValueStoreBase(ABC):
         cursor: str | None = None,
         descending: bool = False,
         on_other: OnOther = "skip",
+        index: str | None = None,
+        consistent: bool | None = None,
+        hydrate: bool = False,
     ) -> Page[T]:
         """One page of the query; its cursor resumes it, None on the last page."""
         with self._operation("query_page", pk, None):
             reader = self._reader("query_page", pk, model_class, on_other)
+            conditions = (equals, begins_with, between, lt, lte, gt, gte)
+            read = self._index_query(
+                "query_page", pk, index, conditions=conditions, consistent=consistent,
+                hydrate=hydrate, reader=reader,
+            )  # fmt: skip
             request = page_query(
                 "query_page", pk, equals=equals, begins_with=begins_with, between=between,
                 lt=lt, lte=lte, gt=gt, gte=gte, page_size=page_size, cursor=cursor,
-                descending=descending,
+                descending=descending, index=read, consistent=consistent,
             )  # fmt: skip
             items, last = read_page(
-                self._select_after, request.query, reader, request.after, request.page_size
-            )
+                self._select_after, request.query, reader, request.after, request.page_size,
+                hydrate=self._hydrator(read),
+            )  # fmt: skip
             next_page = None if last is None else next_cursor(request.query, last)
             return Page(items=items, cursor=next_page)
 
@@ -272,20 +309,55 @@ class KeyValueStoreBase(ABC):
             self._readers[(operation, model_class, on_other)] = reader
         return reader
 
-    def _select_after(self, query: KeyQuery, after: str | None, limit: int | None) -> list[Item]:
+    def _index_query(  # noqa: PLR0913 - the query's arguments that concern indexes
+        self,
+        operation: str,
+        pk: str,
+        index: object,
+        *,
+        conditions: tuple[object, ...],
+        consistent: object,
+        hydrate: object,
+        reader: Reader,
+    ) -> IndexQuery | None:
+        """How the query reads `index` (None for the table), its arguments checked."""
+        return self._indexes.query(
+            operation, str(pk), index,
+            has_condition=any(condition is not None for condition in conditions),
+            consistent=consistent, hydrate=hydrate, model_classes=reader.types.classes,
+        )  # fmt: skip
+
+    def _hydrator(self, read: IndexQuery | None) -> Hydrate | None:
+        """Whole items for index entries, when the query asks for them."""
+        if read is None or not read.hydrate:
+            return None
+        return self._whole_items
+
+    def _whole_items(self, entries: list[Item]) -> list[Item | None]:
+        keys = [(entry["pk"]["S"], entry["sk"]["S"]) for entry in entries]
+        found = self._fetch_many(list(dict.fromkeys(keys))) if keys else {}
+        return [found.get(key) for key in keys]
+
+    def _select_after(
+        self, query: KeyQuery, after: Position | None, limit: int | None
+    ) -> list[Item]:
         return self._select(query, after=after, limit=limit)
 
     def put_many(self, items: Sequence[KeyValueItem]) -> None:
         """Write every item, overwriting existing ones; the later of two with one key wins."""
         with self._operation("put_many", None, None):
-            self._store_many(batch_items("put_many", items, self._entity_attribute))
+            encoded = batch_items("put_many", items, self._entity_attribute)
+            if self._indexes:
+                for (pk, sk), item in encoded.items():
+                    self._indexes.check_item("put_many", pk, sk, item)
+            self._store_many(encoded)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Collect operations; commit them together when the block ends without an exception."""
         if self._closed:
             raise StoreClosedError("transaction")
-        transaction = Transaction(self._entity_attribute)
+        transaction = Transaction(self._entity_attribute, self._indexes)
         try:
             yield transaction
         except BaseException:

@@ -9,10 +9,15 @@ DynamoDB's order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from ._errors import InvalidQueryError
+from ._indexes import Position, index_position
 from ._limits import partition_key_problem, sort_key_problem
+
+if TYPE_CHECKING:
+    from ._indexes import IndexQuery
+    from ._limits import Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +105,28 @@ SortKeyCondition: TypeAlias = (
 
 @dataclass(frozen=True, slots=True)
 class KeyQuery:
-    """A validated query of one partition."""
+    """A validated query of one partition, of the table or of an index.
+
+    Attributes:
+        pk: The partition: the table's partition key, or the index's.
+        condition: On the table's sort key, or on the index's.
+        limit: At most this many items returned; None for all.
+        descending: From the highest sort key down.
+        index: The index read, None for the table.
+        consistent: Strongly consistent (True), eventually (False), or the store's
+            setting (None; eventually on a global index).
+    """
 
     pk: str
     condition: SortKeyCondition | None
     limit: int | None
     descending: bool
+    index: IndexQuery | None = None
+    consistent: bool | None = None
+
+    def position(self, item: Item) -> Position:
+        """Where `item` stands in this query's order, to resume after it."""
+        return index_position(None if self.index is None else self.index.spec, item)
 
 
 def key_query(  # noqa: PLR0913 - mirrors the port's keywords one to one

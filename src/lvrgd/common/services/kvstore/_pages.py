@@ -1,7 +1,9 @@
 """Cursor pages: Page[T], and cursors that name the query they belong to.
 
-A cursor is URL-safe base64 of a small JSON document: the last sort key returned
-and a fingerprint of the query (partition, condition, direction). A cursor that does
+A cursor is URL-safe base64 of a small JSON document: where the last item returned
+stands (its sort key; in an index, its index sort key and table key, as DynamoDB's
+LastEvaluatedKey holds them) and a fingerprint of the query (index, partition,
+condition, direction). A cursor that does
 not decode, or that belongs to another partition or query, is InvalidQueryError.
 """
 
@@ -11,21 +13,24 @@ import base64
 import binascii
 import hashlib
 import json
-from dataclasses import astuple, dataclass
-from typing import Generic, TypeVar
+from dataclasses import astuple, dataclass, replace
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from ._conditions import KeyQuery, SortKeyCondition, key_query
 from ._errors import InvalidQueryError
 from ._item import KeyValueItem
-from ._limits import sort_key_problem
+from ._limits import key_problem, sort_key_problem
+
+if TYPE_CHECKING:
+    from ._indexes import IndexQuery, Position
 
 T = TypeVar("T", bound=KeyValueItem)
 
 DEFAULT_PAGE_SIZE = 100
-MAX_CURSOR_CHARS = 16_384
-"""Far above any cursor this store issues (a 1 KB sort key, escaped, in base64)."""
+MAX_CURSOR_CHARS = 65_536
+"""Far above any cursor this store issues (an index's keys and the table's, escaped, in base64)."""
 _CURSOR_VERSION = 1
 
 
@@ -49,8 +54,8 @@ class PageQuery:
 
     query: KeyQuery
     page_size: int
-    after: str | None
-    """The sort key of the previous page's last item; the page starts past it."""
+    after: Position | None
+    """Where the previous page's last item stands; the page starts past it."""
 
 
 def page_query(  # noqa: PLR0913 - mirrors the port's keywords one to one
@@ -67,6 +72,8 @@ def page_query(  # noqa: PLR0913 - mirrors the port's keywords one to one
     page_size: int = DEFAULT_PAGE_SIZE,
     cursor: str | None = None,
     descending: bool = False,
+    index: IndexQuery | None = None,
+    consistent: bool | None = None,
 ) -> PageQuery:
     """Validate the port's page arguments.
 
@@ -82,17 +89,23 @@ def page_query(  # noqa: PLR0913 - mirrors the port's keywords one to one
     if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
         reason = f"page_size must be an integer >= 1, got {page_size!r}"
         raise InvalidQueryError(operation, pk, reason)
+    if index is not None or consistent is not None:
+        query = replace(query, index=index, consistent=consistent)
     after = None if cursor is None else _resume_point(operation, query, cursor)
     return PageQuery(query=query, page_size=page_size, after=after)
 
 
-def next_cursor(query: KeyQuery, last_sk: str) -> str:
-    """The cursor that resumes `query` after the item at `last_sk`."""
-    document: dict[str, object] = {"v": _CURSOR_VERSION, "q": _fingerprint(query), "sk": last_sk}
+def next_cursor(query: KeyQuery, last: Position) -> str:
+    """The cursor that resumes `query` after the item standing at `last`."""
+    document: dict[str, object] = {"v": _CURSOR_VERSION, "q": _fingerprint(query)}
+    if isinstance(last, str):
+        document["sk"] = last
+    else:
+        document["at"] = list(last)
     return _cursor_text(document)
 
 
-def _resume_point(operation: str, query: KeyQuery, cursor: object) -> str:
+def _resume_point(operation: str, query: KeyQuery, cursor: object) -> Position:
     garbled = InvalidQueryError(operation, query.pk, "the cursor is not one this store issued")
     if not isinstance(cursor, str) or not cursor.isascii() or len(cursor) > MAX_CURSOR_CHARS:
         raise garbled
@@ -108,12 +121,20 @@ def _resume_point(operation: str, query: KeyQuery, cursor: object) -> str:
     if claimed != _checksum(document) or _cursor_text(document) != cursor:
         raise garbled
     if document.get("q") != _fingerprint(query):
-        reason = "the cursor belongs to another partition or query"
+        reason = "the cursor belongs to another index, partition or query"
         raise InvalidQueryError(operation, query.pk, reason)
-    last_sk = document.get("sk")
-    if not isinstance(last_sk, str) or sort_key_problem(last_sk) is not None:
+    if query.index is None:
+        last_sk = document.get("sk")
+        if not isinstance(last_sk, str) or sort_key_problem(last_sk) is not None:
+            raise garbled
+        return last_sk
+    at = document.get("at")
+    if not isinstance(at, list) or len(at) != 3 or not all(isinstance(part, str) for part in at):  # noqa: PLR2004
         raise garbled
-    return last_sk
+    index_sk, pk, sk = at
+    if key_problem(pk, sk) is not None:
+        raise garbled
+    return (index_sk, pk, sk)
 
 
 def _cursor_text(document: dict[str, object]) -> str:
@@ -129,7 +150,9 @@ def _checksum(document: dict[str, object]) -> str:
 
 
 def _fingerprint(query: KeyQuery) -> str:
-    shape = [query.pk, _condition_shape(query.condition), query.descending]
+    shape: list[object] = [query.pk, _condition_shape(query.condition), query.descending]
+    if query.index is not None:
+        shape.append(query.index.spec.name)
     digest = hashlib.blake2b(json.dumps(shape).encode("utf-8"), digest_size=8)
     return digest.hexdigest()
 

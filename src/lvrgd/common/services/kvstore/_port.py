@@ -103,6 +103,9 @@ class KeyValueStore(Protocol):
         limit: int | None = None,
         descending: bool = False,
         on_other: OnOther = "skip",
+        index: str | None = None,
+        consistent: bool | None = None,
+        hydrate: bool = False,
     ) -> list[T]:
         """The partition's items in sort-key order, every page followed, up to `limit`.
 
@@ -111,9 +114,22 @@ class KeyValueStore(Protocol):
         ``on_other="raise"``, refused). `limit` counts the items returned. Sort keys
         order by their UTF-8 bytes; `between` includes both bounds.
 
+        With `index`, the query reads that secondary index: `pk` is the index's
+        partition key, the sort-key condition applies to the index's sort key, and
+        items come in the index's sort-key order (items sharing an index key in an
+        order not fixed). A global index is read eventually consistently: a write may
+        show there later. `consistent` asks for a strongly consistent read (True) or
+        an eventually consistent one (False); None is the store's setting on the table
+        and local indexes. On a global index whose projection lacks fields the model
+        needs, `hydrate=True` reads each item whole (items deleted meanwhile are
+        skipped); a local index reads them from the table by itself.
+
         Raises:
             InvalidQueryError: If more than one sort-key condition is given, `limit` < 1,
-                `between`'s low bound is above its high bound, or a key breaks the limits.
+                `between`'s low bound is above its high bound, or a key breaks the limits;
+                for an unknown index, a consistent read of a global index, a sort-key
+                condition on an index without a sort key, a model needing fields a global
+                index does not project (without `hydrate`), or `hydrate` without `index`.
             InvalidItemError: If a stored item does not validate as its class.
         """
         ...
@@ -134,15 +150,19 @@ class KeyValueStore(Protocol):
         cursor: str | None = None,
         descending: bool = False,
         on_other: OnOther = "skip",
+        index: str | None = None,
+        consistent: bool | None = None,
+        hydrate: bool = False,
     ) -> Page[T]:
         """One page of what `query_by_pk` would return; pass `cursor` on to continue.
 
         Pages chained until the cursor is None hold exactly `query_by_pk`'s result. A
-        page holds `page_size` items unless it is the last.
+        page holds `page_size` items unless it is the last. `index`, `consistent` and
+        `hydrate` are `query_by_pk`'s; a cursor resumes only the index it came from.
 
         Raises:
             InvalidQueryError: As `query_by_pk`, and for `page_size` < 1 or a cursor that
-                is garbled or belongs to another partition or query.
+                is garbled or belongs to another index, partition or query.
         """
         ...
 

@@ -19,10 +19,13 @@ from ._errors import InvalidItemError
 if TYPE_CHECKING:
     from ._conditions import KeyQuery
     from ._entities import OnOther, ReadTypes
+    from ._indexes import Position
     from ._limits import Item
 
-Select = Callable[["KeyQuery", "str | None", "int | None"], "list[Item]"]
-"""An adapter's selection: the items a query selects past a sort key, at most a number."""
+Select = Callable[["KeyQuery", "Position | None", "int | None"], "list[Item]"]
+"""An adapter's selection: the items a query selects past a position, at most a number."""
+Hydrate = Callable[["list[Item]"], "list[Item | None]"]
+"""Each index entry's whole item, in order; None where the item is gone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,45 +72,64 @@ class Reader:
         return decode_item(self.operation, item, last, self.attribute)
 
 
-def read_up_to(select: Select, query: KeyQuery, reader: Reader, limit: int | None) -> list[Any]:
-    """The query's items the reader keeps, in order, at most `limit` (all if None)."""
-    if limit is None:
-        return _kept(reader, select(query, None, None))
+def read_up_to(
+    select: Select,
+    query: KeyQuery,
+    reader: Reader,
+    limit: int | None,
+    hydrate: Hydrate | None = None,
+) -> list[Any]:
+    """The query's items the reader keeps, in order, at most `limit` (all if None).
+
+    With `hydrate`, each item the query selects is replaced by what `hydrate` finds
+    for it (an index entry by its whole item), and one it finds gone is skipped.
+    """
     kept: list[Any] = []
-    after: str | None = None
+    after: Position | None = None
     while True:
-        wanted = limit - len(kept)
+        wanted = None if limit is None else limit - len(kept)
         found = select(query, after, wanted)
-        kept += _kept(reader, found)
-        if len(found) < wanted or len(kept) >= limit:
-            return kept
-        after = found[-1]["sk"]["S"]
+        kept += _kept(reader, found if hydrate is None else _present(hydrate(found)))
+        if limit is None or wanted is None or len(found) < wanted or len(kept) >= limit:
+            return kept  # without a limit, one selection holds the whole query
+        after = query.position(found[-1])
 
 
-def read_page(
-    select: Select, query: KeyQuery, reader: Reader, after: str | None, page_size: int
-) -> tuple[list[Any], str | None]:
-    """One page of kept items past `after`, and the sort key to resume after, if more follow.
+def read_page(  # noqa: PLR0913 - each argument is a distinct part of the read
+    select: Select,
+    query: KeyQuery,
+    reader: Reader,
+    after: Position | None,
+    page_size: int,
+    *,
+    hydrate: Hydrate | None = None,
+) -> tuple[list[Any], Position | None]:
+    """One page of kept items past `after`, and where to resume, if more follow.
 
     The page is full unless it is the last: the read goes on past skipped items until
     it has `page_size` items and has seen that one more follows, or the query ends.
     """
     kept: list[Any] = []
-    last_sk: str | None = None
+    last: Position | None = None
     while True:
         wanted = page_size + 1 - len(kept)
         found = select(query, after, wanted)
-        for item in found:
-            decoded = reader.decode(item)
+        whole = found if hydrate is None else hydrate(found)
+        for item, full in zip(found, whole, strict=True):
+            decoded = None if full is None else reader.decode(full)
             if decoded is None:
                 continue
             if len(kept) == page_size:
-                return kept, last_sk  # one more follows: the page ends at the last kept
+                return kept, last  # one more follows: the page ends at the last kept
             kept.append(decoded)
-            last_sk = item["sk"]["S"]
+            last = query.position(item)
         if len(found) < wanted:
             return kept, None
-        after = found[-1]["sk"]["S"]
+        after = query.position(found[-1])
+
+
+def _present(items: list[Item | None]) -> list[Item]:
+    return [item for item in items if item is not None]
 
 
 def _kept(reader: Reader, items: list[Item]) -> list[Any]:

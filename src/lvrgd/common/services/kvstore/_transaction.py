@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from ._entities import DEFAULT_ENTITY_ATTRIBUTE
 from ._errors import InvalidQueryError, TransactionClosedError
-from ._writes import Write, plan_create, plan_delete, plan_require, plan_update
+from ._writes import Create, Update, Write, plan_create, plan_delete, plan_require, plan_update
 
 if TYPE_CHECKING:
+    from ._indexes import Indexes
     from ._item import KeyValueItem
 
 MAX_TRANSACTION_OPERATIONS = 100
@@ -24,9 +25,17 @@ class Transaction:
     TransactionClosedError, so that no work is silently dropped.
     """
 
-    def __init__(self, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE) -> None:
-        """Start with no operation; items store their entity name in `entity_attribute`."""
+    def __init__(
+        self, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE, indexes: Indexes | None = None
+    ) -> None:
+        """Start with no operation; items store their entity name in `entity_attribute`.
+
+        Args:
+            entity_attribute: Where items store their entity name.
+            indexes: The store's indexes, whose keys each item's attributes must fit.
+        """
         self._entity_attribute = entity_attribute
+        self._indexes = indexes
         self._writes: list[tuple[Write, KeyValueItem | None]] = []
         self._keys: set[tuple[str, str]] = set()
         self._ended: str | None = None
@@ -72,6 +81,11 @@ class Transaction:
             raise TransactionClosedError(OPERATION, str(pk), str(sk), self._ended)
 
     def _add(self, write: Write, item: KeyValueItem | None) -> None:
+        if self._indexes:
+            if isinstance(write, Create):
+                self._indexes.check_item(OPERATION, write.pk, write.sk, write.item)
+            elif isinstance(write, Update):
+                self._indexes.check_item(OPERATION, write.pk, write.sk, write.to_set)
         key = (write.pk, write.sk)
         if key in self._keys:
             reason = f"two operations on pk={write.pk!r}, sk={write.sk!r}; one per key"

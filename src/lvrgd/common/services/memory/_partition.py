@@ -1,10 +1,11 @@
-"""One partition of the in-memory table: sort keys kept sorted beside their items."""
+"""One partition of the in-memory table or of an index: keys kept sorted beside their items."""
 
 from __future__ import annotations
 
 import sys
 from bisect import bisect_left, bisect_right, insort
-from typing import TYPE_CHECKING
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from lvrgd.common.services.kvstore._conditions import (
     BeginsWith,
@@ -21,36 +22,46 @@ if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._limits import Item
 
 _LAST_CODE_POINT = sys.maxunicode
+K = TypeVar("K", str, tuple[str, str, str])
+_INDEX_SORT_KEY = itemgetter(0)
 
 
-class Partition:
+class Partition(Generic[K]):
     """The items of one partition key, in sort-key order.
 
     Sort keys are kept in a sorted list, so a query costs a binary search plus the
     items it returns, whatever the partition's size. Python orders ``str`` by code
     point, which is the order of UTF-8 bytes: DynamoDB's order.
+
+    A table's partition is keyed by sort key. An index's is keyed by position, (index
+    sort key, table pk, table sk): items sharing an index sort key follow their table
+    key, and sort-key conditions apply to the position's first part.
+
+    Args:
+        positions: Key by positions (an index's partition) rather than sort keys.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, positions: bool = False) -> None:
         """Start empty."""
-        self._sort_keys: list[str] = []
-        self._items: dict[str, Item] = {}
+        self._sort_keys: list[K] = []
+        self._items: dict[K, Item] = {}
+        self._key: Any = _INDEX_SORT_KEY if positions else None
 
     def __len__(self) -> int:
         """The number of items."""
         return len(self._items)
 
-    def get(self, sk: str) -> Item | None:
+    def get(self, sk: K) -> Item | None:
         """The item at `sk`, or None."""
         return self._items.get(sk)
 
-    def put(self, sk: str, item: Item) -> None:
+    def put(self, sk: K, item: Item) -> None:
         """Store `item` at `sk`, replacing what is there."""
         if sk not in self._items:
             insort(self._sort_keys, sk)
         self._items[sk] = item
 
-    def remove(self, sk: str) -> None:
+    def remove(self, sk: K) -> None:
         """Remove the item at `sk`, which must exist."""
         del self._items[sk]
         del self._sort_keys[bisect_left(self._sort_keys, sk)]
@@ -60,7 +71,7 @@ class Partition:
         condition: SortKeyCondition | None,
         *,
         descending: bool,
-        after: str | None = None,
+        after: K | None = None,
         limit: int | None = None,
     ) -> list[Item]:
         """The items meeting `condition`, in order, past the sort key `after`, at most `limit`."""
@@ -79,28 +90,31 @@ class Partition:
         return [self._items[sk] for sk in keys]
 
     def _span(self, condition: SortKeyCondition | None) -> tuple[int, int]:  # noqa: PLR0911
-        keys = self._sort_keys
+        keys: list[Any] = self._sort_keys
+        key = self._key
         if condition is None:
             return 0, len(keys)
         if isinstance(condition, Equals):
-            return bisect_left(keys, condition.value), bisect_right(keys, condition.value)
+            value = condition.value
+            return bisect_left(keys, value, key=key), bisect_right(keys, value, key=key)
         if isinstance(condition, BeginsWith):
             after = _first_string_after_prefix(condition.prefix)
-            stop = len(keys) if after is None else bisect_left(keys, after)
-            return bisect_left(keys, condition.prefix), stop
+            stop = len(keys) if after is None else bisect_left(keys, after, key=key)
+            return bisect_left(keys, condition.prefix, key=key), stop
         if isinstance(condition, Between):
-            return bisect_left(keys, condition.low), bisect_right(keys, condition.high)
+            low, high = condition.low, condition.high
+            return bisect_left(keys, low, key=key), bisect_right(keys, high, key=key)
         if isinstance(condition, LessThan):
-            return 0, bisect_left(keys, condition.value)
+            return 0, bisect_left(keys, condition.value, key=key)
         if isinstance(condition, LessOrEqual):
-            return 0, bisect_right(keys, condition.value)
+            return 0, bisect_right(keys, condition.value, key=key)
         if isinstance(condition, GreaterThan):
-            return bisect_right(keys, condition.value), len(keys)
-        return _at_least(keys, condition)
+            return bisect_right(keys, condition.value, key=key), len(keys)
+        return _at_least(keys, condition, key)
 
 
-def _at_least(keys: list[str], condition: GreaterOrEqual) -> tuple[int, int]:
-    return bisect_left(keys, condition.value), len(keys)
+def _at_least(keys: list[Any], condition: GreaterOrEqual, key: Any) -> tuple[int, int]:
+    return bisect_left(keys, condition.value, key=key), len(keys)
 
 
 def _first_string_after_prefix(prefix: str) -> str | None:

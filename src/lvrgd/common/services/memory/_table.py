@@ -1,4 +1,4 @@
-"""The in-memory table: partitions by key, and write operations checked and applied."""
+"""The in-memory table: partitions by key, its indexes, and write operations checked and applied."""
 
 from __future__ import annotations
 
@@ -13,33 +13,68 @@ from lvrgd.common.services.kvstore._writes import (
     condition_error,
 )
 
+from ._indexes import IndexView, Propagation
 from ._partition import Partition
 
 if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._conditions import KeyQuery
     from lvrgd.common.services.kvstore._errors import KeyValueStoreError
+    from lvrgd.common.services.kvstore._indexes import IndexSpec, Position
     from lvrgd.common.services.kvstore._limits import Item
+
+    from ._indexes import IndexPropagation
 
 
 class Table:
-    """Items in DynamoDB's wire form, by partition; not thread-safe (the store locks)."""
+    """Items in DynamoDB's wire form, by partition; not thread-safe (the store locks).
 
-    def __init__(self) -> None:
+    Args:
+        indexes: The table's secondary indexes.
+        entity_attribute: Where items store their entity name.
+        propagation: When writes show in the global indexes.
+        seed: The seed of the ``"random"`` propagation's draws.
+    """
+
+    def __init__(
+        self,
+        indexes: tuple[IndexSpec, ...] = (),
+        entity_attribute: str = "_entity",
+        propagation: IndexPropagation = "immediate",
+        seed: int = 0,
+    ) -> None:
         """Start empty."""
-        self._partitions: dict[str, Partition] = {}
+        self._partitions: dict[str, Partition[str]] = {}
+        self._views = {spec.name: IndexView(spec, entity_attribute) for spec in indexes}
+        self._local = [view for view in self._views.values() if view.spec.local]
+        self._global = [view for view in self._views.values() if not view.spec.local]
+        self.propagation = Propagation(propagation, seed)
 
     def get(self, pk: str, sk: str) -> Item | None:
         """The item at (pk, sk), or None."""
         partition = self._partitions.get(pk)
         return None if partition is None else partition.get(sk)
 
-    def select(self, query: KeyQuery, *, after: str | None, limit: int | None) -> list[Item]:
-        """The items `query` selects, in its order, past `after`, at most `limit`."""
+    def select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
+        """The items `query` selects, in its order, past `after`, at most `limit`.
+
+        A query of an index gives what the index holds of each item, or the table's
+        whole item where the query reads unprojected attributes of a local index.
+        """
+        if query.index is not None:
+            view = self._views[query.index.spec.name]
+            entries = view.select(query, after=after, limit=limit)  # type: ignore[arg-type]
+            if not query.index.fetch_unprojected:
+                return entries
+            whole = (self.get(entry["pk"]["S"], entry["sk"]["S"]) for entry in entries)
+            return [item for item in whole if item is not None]
         partition = self._partitions.get(query.pk)
         if partition is None:
             return []
         return partition.select(
-            query.condition, descending=query.descending, after=after, limit=limit
+            query.condition,
+            descending=query.descending,
+            after=after,  # type: ignore[arg-type]
+            limit=limit,
         )
 
     def check(self, operation: str, write: Write) -> KeyValueStoreError | None:
@@ -66,18 +101,34 @@ class Table:
             self._remove(write.pk, write.sk)
 
     def put(self, pk: str, sk: str, item: Item) -> None:
-        """Store `item` at (pk, sk), replacing what is there."""
-        self._partitions.setdefault(pk, Partition()).put(sk, item)
+        """Store `item` at (pk, sk), replacing what is there, and index it."""
+        partition = self._partitions.get(pk)
+        if partition is None:
+            partition = self._partitions[pk] = Partition()
+        partition.put(sk, item)
+        if self._views:
+            self._index((pk, sk), item)
 
     def clear(self) -> None:
         """Drop every item."""
         self._partitions.clear()
+        for view in self._views.values():
+            view.clear()
+        self.propagation.clear()
 
     def _remove(self, pk: str, sk: str) -> None:
         partition = self._partitions[pk]
         partition.remove(sk)
         if not partition:
             del self._partitions[pk]
+        if self._views:
+            self._index((pk, sk), None)
+
+    def _index(self, key: tuple[str, str], item: Item | None) -> None:
+        for view in self._local:
+            view.show(key, None if item is None else view.entry(item))
+        for view in self._global:
+            self.propagation.change(view, key, None if item is None else view.entry(item))
 
 
 def _updated(stored: Item, write: Update) -> Item:

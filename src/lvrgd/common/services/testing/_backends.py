@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
@@ -12,14 +13,18 @@ from lvrgd.common.services.logging import LoggingService
 from .adapters import EngineUnavailableError, harness_for
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
-    from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
 
     from .adapters import BackendOptions, Feature, Harness
 
 DEFAULT_LOGGER = LoggingService("kvstore-test")
 """The logger of the stores a test gets when it names none."""
+EVENTUALLY_SECONDS = 10.0
+"""How long `eventually` retries a check on the endpoint backend (real DynamoDB)."""
+_POLL_S = 0.2
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,46 @@ class BackendInfo:
             if feature in self.lacks:
                 pytest.skip(f"{self.name} lacks {feature.value}: {self.lacks[feature]}")
 
-    def new_store(self, logger: LoggingService | None = None) -> KeyValueStore:
+    def new_store(
+        self, logger: LoggingService | None = None, indexes: tuple[IndexSpec, ...] = ()
+    ) -> KeyValueStore:
         """An empty store of this backend, for as long as you hold it: `release` it.
 
         The fixtures do this for you; this is for suites that manage stores themselves.
+
+        Args:
+            logger: The store's logger; the kit's default if None.
+            indexes: The secondary indexes the store declares (and its table has).
         """
+        if indexes:
+            return self._harness.new_store(logger or DEFAULT_LOGGER, tuple(indexes))
         return self._harness.new_store(logger or DEFAULT_LOGGER)
+
+    def eventually(self, check: Callable[[], T], stores: Iterable[KeyValueStore] = ()) -> T:
+        """`check()`'s value once what was written shows in the global indexes.
+
+        `check` raises AssertionError until it holds. An in-memory store first
+        releases its waiting index changes (`stores`), and `check` runs once; so it
+        does on a local engine, whose indexes are current at once; on the endpoint
+        backend it is retried for up to EVENTUALLY_SECONDS.
+
+        Raises:
+            AssertionError: `check`'s own, if it still fails.
+        """
+        for store in stores:
+            settle = getattr(self._harness, "settle", None)
+            if callable(settle):
+                settle(store)
+        if self.name != "endpoint":
+            return check()
+        deadline = time.monotonic() + EVENTUALLY_SECONDS
+        while True:
+            try:
+                return check()
+            except AssertionError:  # noqa: PERF203 - a poll of a remote engine
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(_POLL_S)
 
     def release(self, store: KeyValueStore) -> None:
         """Hand back a store from `new_store`: it is closed, its table reused."""

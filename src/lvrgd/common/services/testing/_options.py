@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .adapters import BACKENDS, load_harness
+from .adapters import BACKENDS, is_builtin, load_harness
 
 if TYPE_CHECKING:
     from .adapters import Harness
@@ -28,7 +28,8 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="NAME",
         help=(
             "backend(s) for the kvstore fixtures, repeatable or comma-separated: "
-            f"{', '.join(BACKENDS)}, or module:attribute for one of your own "
+            f"{', '.join(BACKENDS)}, memory-random-SEED, or module:attribute for one of "
+            "your own "
             f"(default: the kvstore_backends ini setting, else {DEFAULT_BACKEND})"
         ),
     )
@@ -97,7 +98,7 @@ def chosen(config: pytest.Config) -> Choice:
     custom: dict[str, Harness] = {}
     for spec in specs:
         name = spec
-        if spec not in BACKENDS:
+        if not is_builtin(spec):
             if ":" not in spec:
                 msg = f"unknown kvstore backend {spec!r}; known: {', '.join(BACKENDS)}"
                 raise pytest.UsageError(msg)

@@ -8,8 +8,13 @@ or for one run with ``pytest -p lvrgd.common.services.testing.plugin``.
 
 Fixtures:
     kvstore: An empty KeyValueStore, closed after the test.
-    kvstore_factory: ``kvstore_factory(logger=None)`` builds such a store; each call
+    kvstore_factory: ``kvstore_factory(logger=None, *, indexes=())`` builds such a
+        store, declaring `indexes` (engines lease a table that has them); each call
         gives another empty store, shared with no other.
+    kvstore_eventually: ``kvstore_eventually(check)`` runs `check` (which raises
+        AssertionError until it holds) once the test's writes show in the global
+        indexes: the in-memory store releases its waiting changes, local engines are
+        current at once, and the endpoint backend is polled for up to 10 seconds.
     kvstore_backend: The backend's name and what it lacks (BackendInfo), e.g.
         ``kvstore_backend.require(Feature.TRANSACTIONS)`` skips a test on dynalite.
 
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -36,15 +41,17 @@ from .adapters import BackendOptions, Feature
 from .adapters._shared import SharedEngines
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
-    from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
     from lvrgd.common.services.logging import LoggingService
 
-FIXTURES = frozenset({"kvstore", "kvstore_factory", "kvstore_backend"})
+FIXTURES = frozenset({"kvstore", "kvstore_factory", "kvstore_backend", "kvstore_eventually"})
 """A test that takes one of these runs once per chosen backend."""
 PARAMETER = "kvstore_backend_name"
 _RUN_DIR = "kvstore_run_dir"
+_STORES = pytest.StashKey[list["KeyValueStore"]]()
+T = TypeVar("T")
 
 
 class _Run:
@@ -135,16 +142,35 @@ def kvstore_factory(
     for feature, reason in kvstore_backend.lacks.items():
         if request.node.get_closest_marker(feature.value) is not None:
             pytest.skip(f"{kvstore_backend.name} lacks {feature.value}: {reason}")
-    made: list[KeyValueStore] = []
+    made: list[KeyValueStore] = request.node.stash.setdefault(_STORES, [])
 
-    def factory(logger: LoggingService | None = None) -> KeyValueStore:
-        store = kvstore_backend.new_store(logger or DEFAULT_LOGGER)
+    def factory(
+        logger: LoggingService | None = None, *, indexes: Sequence[IndexSpec] = ()
+    ) -> KeyValueStore:
+        store = kvstore_backend.new_store(logger or DEFAULT_LOGGER, tuple(indexes))
         made.append(store)
         return store
 
     yield factory
     while made:
         kvstore_backend.release(made.pop())
+
+
+@pytest.fixture
+def kvstore_eventually(
+    kvstore_backend: BackendInfo, request: pytest.FixtureRequest
+) -> Callable[[Callable[[], T]], T]:
+    """``kvstore_eventually(check)``: `check()` once the test's writes show in global indexes.
+
+    Read a global index after a write through it, as DynamoDB shows a write there
+    later (the in-memory store can too: ``memory-manual``, ``memory-random``).
+    """
+    made: list[KeyValueStore] = request.node.stash.setdefault(_STORES, [])
+
+    def eventually(check: Callable[[], T]) -> T:
+        return kvstore_backend.eventually(check, made)
+
+    return eventually
 
 
 @pytest.fixture
@@ -185,6 +211,7 @@ __all__ = [
     "backend_for",
     "kvstore",
     "kvstore_backend",
+    "kvstore_eventually",
     "kvstore_factory",
     "pytest_collect_directory",
     "pytest_pycollect_makemodule",
