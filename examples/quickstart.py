@@ -1,7 +1,10 @@
 """Quickstart: customers and their orders in one table.
 
 A customer's profile and orders share one partition, so one query reads the customer
-with every order, each item as its own class (docs/collections.md).
+with every order, each item as its own class (docs/collections.md). Three secondary
+indexes read the table from other sides (docs/indexes.md): open orders by status and
+date (an order leaves it when it ships), customers by email (keys only, read whole
+with ``hydrate``), and the inverted index (sort key first).
 
 Runs on the in-memory store by default:
 
@@ -26,11 +29,12 @@ from decimal import Decimal
 from enum import Enum
 
 from loguru import logger
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from lvrgd.common.services import (
     DynamoDBConfig,
     DynamoDBService,
+    IndexSpec,
     InMemoryKeyValueStore,
     ItemAlreadyExistsError,
     KeyValueItem,
@@ -66,11 +70,36 @@ class Order(KeyValueItem, entity="order"):
     placed_on: date
     note: str | None = None
 
+    # An index key computed from the fields: every write stores it again, so it always
+    # matches the status. None stores no attribute: a shipped order leaves the index.
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def open_status(self) -> str | None:
+        """The open-orders index's partition key, while the order is open."""
+        return None if self.status is Status.SHIPPED else f"open#{self.status.value}"
+
+
+class CustomerKey(KeyValueItem, entity=Customer):
+    """What the keys-only email index holds of a customer: its key and email."""
+
+    email: str
+
+
+INDEXES = (
+    # Open orders of every customer by status, then by date (a sparse index).
+    IndexSpec(name="open_orders", pk="open_status", sk="placed_on"),
+    # A customer by email; only keys are copied to the index.
+    IndexSpec(name="customer_by_email", pk="email", projection="keys_only"),
+    # The inverted index: items by sort key, then partition key.
+    IndexSpec(name="inverted", pk="sk", sk="pk"),
+)
+
 
 def run(store: KeyValueStore, customer: str) -> None:
     """Write, update, query and delete a small shop, printing what happens."""
     ada = f"customer#{customer}"
-    store.create(Customer(pk=ada, sk="#profile", name="Ada", email="ada@example.com"))
+    email = f"{customer}@example.com"
+    store.create(Customer(pk=ada, sk="#profile", name="Ada", email=email))
     for number, (day, total) in enumerate(
         [(date(2026, 1, 5), "19.90"), (date(2026, 2, 11), "5.00"), (date(2026, 3, 2), "42.10")],
         start=1,
@@ -108,6 +137,18 @@ def run(store: KeyValueStore, customer: str) -> None:
         page = store.query_page(ada, Order, begins_with="order#", page_size=2, cursor=page.cursor)
         print(f"next page: {[o.sk for o in page.items]}, more to come: {page.cursor is not None}")
 
+    # Global indexes are eventually consistent on DynamoDB: a write may show there a
+    # moment later (the in-memory store and local engines show it at once).
+    open_orders = store.query_by_pk("open#placed", Order, index="open_orders", gte="2026-01-01")
+    mine = [order.sk for order in open_orders if order.pk == ada]  # a shared table holds others'
+    print(f"open orders (the shipped one left the index): {mine}")
+    (found,) = store.query_by_pk(email, Customer, index="customer_by_email", hydrate=True)
+    print(f"customer by email, read whole: {found.name} ({found.pk})")
+    (email_key,) = store.query_by_pk(email, CustomerKey, index="customer_by_email")
+    print(f"customer by email, keys only: {email_key.pk}")
+    profiles = store.query_by_pk("#profile", Customer, index="inverted", equals=ada)
+    print(f"profiles through the inverted index: {[c.name for c in profiles]}")
+
     try:
         store.create(Customer(pk=ada, sk="#profile", name="Someone else", email="x@example.com"))
     except ItemAlreadyExistsError as error:
@@ -139,15 +180,17 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.endpoint is None:
         print("store: in memory")
-        with InMemoryKeyValueStore(log) as store:
+        with InMemoryKeyValueStore(log, indexes=INDEXES) as store:
             run(store, customer)
         return 0
-    config = DynamoDBConfig(table_name=args.table, region=args.region, endpoint_url=args.endpoint)
+    config = DynamoDBConfig(
+        table_name=args.table, region=args.region, endpoint_url=args.endpoint, indexes=INDEXES
+    )
     create_table(config)
     print(f"store: DynamoDB table {args.table!r} at {args.endpoint}")
     with DynamoDBService(log, config) as service:
         if not service.ping():
-            print("the table is not reachable", file=sys.stderr)
+            print("the table is not reachable, or lacks the indexes (see the log)", file=sys.stderr)
             return 1
         run(service, customer)
     return 0
