@@ -72,13 +72,26 @@ class EngineHarness:
         )
 
     def new_store(
-        self, logger: LoggingService, indexes: tuple[IndexSpec, ...] = ()
+        self,
+        logger: LoggingService,
+        indexes: tuple[IndexSpec, ...] = (),
+        *,
+        table_indexes: tuple[IndexSpec, ...] | None = None,
     ) -> DynamoDBService:
-        """A DynamoDBService on an empty table with `indexes`, used by no other store out."""
+        """A DynamoDBService on an empty table with `indexes`, used by no other store out.
+
+        Args:
+            logger: The store's logger.
+            indexes: The indexes the store declares.
+            table_indexes: The indexes the table has, when they should differ from the
+                declared ones (a test of `ping`); None: the declared ones.
+        """
         if self._pool is None:
             msg = f"{self.name}: start() the harness before asking for a store"
             raise RuntimeError(msg)
-        config = self._pool.lease(indexes)
+        config = self._pool.lease(indexes if table_indexes is None else table_indexes)
+        if table_indexes is not None and table_indexes != indexes:
+            config = DynamoDBConfig.model_validate({**dict(config), "indexes": indexes})
         store = DynamoDBService(logger, config)
         self._leased[id(store)] = config
         return store

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from lvrgd.common.services import InMemoryKeyValueStore
 
-from ._harness import StoreBackend
+from ._harness import Feature, StoreBackend
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
     from lvrgd.common.services.logging import LoggingService
     from lvrgd.common.services.memory._indexes import IndexPropagation
@@ -31,6 +34,13 @@ class MemoryHarness(StoreBackend):
     """
 
     name = "memory"
+    lacks: Mapping[Feature, str] = MappingProxyType(
+        {
+            Feature.TABLE_SCHEMA: (
+                "the in-memory store builds the indexes it declares: no table can differ from them"
+            )
+        }
+    )
 
     def __init__(self, options: BackendOptions | None = None, name: str = "memory") -> None:
         """Take the mode (and seed) from the backend's name."""

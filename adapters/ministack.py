@@ -19,6 +19,10 @@ MINISTACK_LACKS = {
         "ministack refuses an UpdateItem whose SET values come near 400 KB, even when the "
         "item it leaves fits (docs/fidelity.md)"
     ),
+    Feature.LOCAL_INDEX_FETCH: (
+        "ministack answers a local index query with Select=ALL_ATTRIBUTES with the projected "
+        "attributes only (docs/fidelity.md #index-lsi-fetches-unprojected)"
+    ),
 }
 
 

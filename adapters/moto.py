@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 MOTO_LACKS = {
     Feature.FULL_SIZE_ITEMS: "moto caps items at 405,000 bytes by its own count (docs/fidelity.md)",
+    Feature.LOCAL_INDEX_FETCH: (
+        "moto answers a local index query with Select=ALL_ATTRIBUTES with the projected "
+        "attributes only (docs/fidelity.md #index-lsi-fetches-unprojected)"
+    ),
 }
 
 

@@ -43,6 +43,19 @@ UPDATE_ITEM = f"{API}/API_UpdateItem.html"
 DELETE_ITEM = f"{API}/API_DeleteItem.html"
 GET_ITEM = f"{API}/API_GetItem.html"
 QUERY = f"{API}/API_Query.html"
+QUERY_CONSISTENT = f"{QUERY}#DDB-Query-request-ConsistentRead"
+QUERY_SELECT = f"{QUERY}#DDB-Query-request-Select"
+QUERY_LAST_KEY = f"{QUERY}#DDB-Query-response-LastEvaluatedKey"
+QUERY_ERRORS = f"{QUERY}#API_Query_Errors"
+PROJECTION = f"{API}/API_Projection.html"
+GSI_DOC = f"{DEV}/GSI.html"
+GSI_SCENARIO = f"{GSI_DOC}#GSI.scenario"
+GSI_WRITES = f"{GSI_DOC}#GSI.Writes"
+LSI_DOC = f"{DEV}/LSI.html"
+LSI_QUERYING = f"{LSI_DOC}#LSI.Querying"
+LSI_WRITES = f"{LSI_DOC}#LSI.Writes"
+INDEX_KEY_VIOLATIONS = f"{DEV}/GSI.OnlineOps.ViolationDetection.html"
+SPARSE = f"{DEV}/bp-indexes-general-sparse-indexes.html"
 
 BACKENDS = ("memory", "moto", "dynalite", "ministack")
 LIMIT = 409_600
@@ -63,6 +76,9 @@ class Behaviour:
         on_engine: The probe of an engine (a table shared by the probes).
         recorded: The outcome each backend gave: memory, moto, dynalite, ministack.
         why: Why the in-memory cell cannot read `expected`, where it does not.
+        indexed: The probes need the secondary indexes: the in-memory store declares
+            them (``_steps_indexes.index_specs``), an engine's probe gets the indexed
+            probe table (``_raw.create_indexed_table``).
     """
 
     anchor: str
@@ -73,6 +89,7 @@ class Behaviour:
     on_engine: Callable[[RawTable], str]
     recorded: dict[str, str]
     why: str = ""
+    indexed: bool = False
 
     def deviates(self, backend: str) -> bool:
         """Whether `backend`'s recorded outcome differs from the documented one."""

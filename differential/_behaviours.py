@@ -16,18 +16,29 @@ from differential._behaviour import (
     DELETE_ITEM,
     EXPRESSION_LIMITS,
     GET_ITEM,
+    GSI_SCENARIO,
+    GSI_WRITES,
     IF_NOT_EXISTS,
+    INDEX_KEY_VIOLATIONS,
     ITEM_LIMITS,
     KEY_CONDITIONS,
     KEY_LIMITS,
+    LSI_QUERYING,
+    LSI_WRITES,
     NAMES,
     NAMING,
     NUMBERS,
     PAGINATION,
+    PROJECTION,
     PUT_ITEM,
     QUERY,
+    QUERY_CONSISTENT,
+    QUERY_ERRORS,
+    QUERY_LAST_KEY,
+    QUERY_SELECT,
     SETS,
     SIZES,
+    SPARSE,
     UPDATE_ITEM,
     UPDATES,
     Behaviour,
@@ -43,7 +54,48 @@ from differential._probes import (
     sort_keys_label,
     tagged,
 )
-from differential._raw import ACCEPTED, REFUSED
+from differential._raw import (
+    ACCEPTED,
+    GSI,
+    GSI_INCLUDE,
+    GSI_KEYS,
+    LSI,
+    REFUSED,
+)
+from differential._steps_indexes import (
+    EACH_ONCE,
+    IncludeView,
+    KeysView,
+    consistent_engine,
+    consistent_memory,
+    empty_key_writes_engine,
+    empty_key_writes_memory,
+    equal_keys_engine,
+    equal_keys_memory,
+    gsi_all_attributes_engine,
+    gsi_all_attributes_memory,
+    include_limit_engine,
+    include_limit_memory,
+    index_key_pair,
+    index_key_write,
+    last_key_engine,
+    last_key_memory,
+    lsi_fetch_engine,
+    lsi_fetch_memory,
+    no_sort_key_engine,
+    no_sort_key_memory,
+    number_keys_engine,
+    number_keys_memory,
+    order_engine,
+    order_memory,
+    projected_engine,
+    projected_memory,
+    sparse_engine,
+    sparse_memory,
+    unknown_index_engine,
+    unknown_index_memory,
+    writes_label,
+)
 from differential._steps_reads import (
     CONTROLS,
     ORDERED,
@@ -116,9 +168,18 @@ def _b(probes: Probes, **rest: Any) -> Behaviour:
     return Behaviour(on_memory=probes[0], on_engine=probes[1], **rest)
 
 
+def _i(probes: Probes, **rest: Any) -> Behaviour:
+    """A behaviour of secondary indexes: its probes get the indexed store and table."""
+    return Behaviour(on_memory=probes[0], on_engine=probes[1], indexed=True, **rest)
+
+
 BOTH = boundary_label(ACCEPTED, REFUSED)
 NONE_ACCEPTED = boundary_label(REFUSED, REFUSED)
 BOTH_ACCEPTED = boundary_label(ACCEPTED, ACCEPTED)
+BOTH_REFUSED = boundary_label(REFUSED, REFUSED)
+EMPTY_KEY_WRITES = writes_label(REFUSED, REFUSED, REFUSED)
+LSI_PROJECTED_ONLY = boundary_label("[lsk, pk, sk]", "[a, lsk, pk, sk]")
+"""The projected attributes only: ALL_ATTRIBUTES fetched nothing from the table."""
 
 
 BEHAVIOURS: tuple[Behaviour, ...] = (
@@ -819,5 +880,293 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         ),
         expected=BOTH,
         recorded=recorded_as(BOTH, moto=boundary_label(*[f"{REFUSED} before the update"] * 2)),
+    ),
+    # -- secondary indexes: index keys on writes --
+    _i(
+        index_key_write("probe#gsi-pk-empty", gpk="", gsk="g"),
+        anchor="index-gsi-pk-empty",
+        title='PutItem with `""` as a GSI partition key',
+        documented=(
+            "[String attribute values must have a length greater than zero if the attribute is "
+            f"used as a key attribute for a table or index]({PUT_ITEM})."
+        ),
+        expected=REFUSED,
+        recorded=recorded_as(REFUSED, dynalite=ACCEPTED),
+    ),
+    Behaviour(
+        anchor="index-gsi-pk-empty-other-writes",
+        title=(
+            '`""` as a GSI partition key through UpdateItem / BatchWriteItem / TransactWriteItems'
+        ),
+        documented=(
+            "[A key attribute for a table or index must have a length greater than "
+            f"zero]({PUT_ITEM}), whichever write stores it ([index keys]({GSI_WRITES}))."
+        ),
+        expected=EMPTY_KEY_WRITES,
+        on_memory=empty_key_writes_memory,
+        on_engine=empty_key_writes_engine,
+        recorded=recorded_as(
+            EMPTY_KEY_WRITES,
+            dynalite=writes_label(ACCEPTED, ACCEPTED, "error UnknownOperationException"),
+        ),
+        indexed=True,
+    ),
+    _i(
+        index_key_pair("probe#index-sk-empty", {"gpk": "probe#g", "gsk": ""}, {"lsk": ""}),
+        anchor="index-sk-empty",
+        title='PutItem with `""` as a GSI sort key / as an LSI sort key',
+        documented=(
+            "[A key attribute for a table or index must have a length greater than "
+            f"zero]({PUT_ITEM})."
+        ),
+        expected=BOTH_REFUSED,
+        recorded=recorded_as(BOTH_REFUSED, dynalite=BOTH_ACCEPTED),
+    ),
+    Behaviour(
+        anchor="index-key-number",
+        title="PutItem with a number as a GSI partition key / as an LSI sort key (declared `S`)",
+        documented=(
+            f"[An index key attribute's type must match the index key schema's: a mismatch is a "
+            f"ValidationException]({GSI_WRITES}) ([LSI]({LSI_WRITES}))."
+        ),
+        expected=BOTH_REFUSED,
+        on_memory=number_keys_memory,
+        on_engine=number_keys_engine,
+        recorded=recorded_as(BOTH_REFUSED, moto=BOTH_ACCEPTED),
+        indexed=True,
+    ),
+    _i(
+        index_key_pair(
+            "probe#gsi-pk-2048",
+            {"gpk": "é" * 1024, "gsk": "g"},
+            {"gpk": "é" * 1024 + "a", "gsk": "g"},
+        ),
+        anchor="index-gsi-pk-2049-bytes",
+        title="GSI partition key of 2,048 / 2,049 UTF-8 bytes",
+        documented=(
+            f"[The maximum length of a partition key is 2048 bytes]({INDEX_KEY_VIOLATIONS}), an "
+            f"index's as a table's ([key limits]({KEY_LIMITS}))."
+        ),
+        expected=BOTH,
+        recorded=recorded_as(BOTH, dynalite=BOTH_ACCEPTED, ministack=BOTH_ACCEPTED),
+    ),
+    _i(
+        index_key_pair(
+            "probe#gsi-sk-1024",
+            {"gpk": "probe#g", "gsk": "€" * 341 + "a"},
+            {"gpk": "probe#g", "gsk": "€" * 341 + "é"},
+        ),
+        anchor="index-gsi-sk-1025-bytes",
+        title="GSI sort key of 1,024 / 1,025 UTF-8 bytes",
+        documented=(
+            f"[The maximum length of a sort key is 1024 bytes]({INDEX_KEY_VIOLATIONS}), an "
+            f"index's as a table's ([key limits]({KEY_LIMITS}))."
+        ),
+        expected=BOTH,
+        recorded=recorded_as(BOTH, dynalite=BOTH_ACCEPTED, ministack=BOTH_ACCEPTED),
+    ),
+    _i(
+        index_key_pair("probe#lsi-sk-1024", {"lsk": "€" * 341 + "a"}, {"lsk": "€" * 341 + "é"}),
+        anchor="index-lsi-sk-1025-bytes",
+        title="LSI sort key of 1,024 / 1,025 UTF-8 bytes",
+        documented=(
+            f"[The maximum length of a sort key is 1024 bytes]({INDEX_KEY_VIOLATIONS}), an "
+            f"index's as a table's ([key limits]({KEY_LIMITS}))."
+        ),
+        expected=BOTH,
+        recorded=recorded_as(
+            BOTH, moto=BOTH_ACCEPTED, dynalite=BOTH_ACCEPTED, ministack=BOTH_ACCEPTED
+        ),
+    ),
+    Behaviour(
+        anchor="index-include-21-attributes",
+        title=(
+            "An INCLUDE projection of 20 / 21 NonKeyAttributes (the port: 19 / 20 names, and "
+            "`_entity`)"
+        ),
+        documented=f"[NonKeyAttributes: at most 20 items]({PROJECTION}).",
+        expected=BOTH,
+        on_memory=include_limit_memory,
+        on_engine=include_limit_engine,
+        recorded=recorded_as(
+            BOTH, moto=BOTH_ACCEPTED, dynalite=BOTH_ACCEPTED, ministack=BOTH_ACCEPTED
+        ),
+    ),
+    # -- secondary indexes: reads --
+    _i(
+        (
+            consistent_memory(GSI, "probe#gsi-consistent"),
+            consistent_engine(GSI, "probe#gsi-consistent"),
+        ),
+        anchor="index-gsi-consistent-read",
+        title="Query of a GSI with `ConsistentRead=true`",
+        documented=(
+            "[Strongly consistent reads are not supported on global secondary indexes: a "
+            f"ValidationException]({QUERY_CONSISTENT})."
+        ),
+        expected=REFUSED,
+        recorded=recorded_as(REFUSED),
+    ),
+    _i(
+        (
+            consistent_memory(LSI, "probe#lsi-consistent"),
+            consistent_engine(LSI, "probe#lsi-consistent"),
+        ),
+        anchor="index-lsi-consistent-read",
+        title="Query of an LSI with `ConsistentRead=true`",
+        documented=(
+            "[A local secondary index can be queried with strongly consistent "
+            f"reads]({LSI_QUERYING})."
+        ),
+        expected=sort_keys_label(["s"]),
+        recorded=recorded_as(sort_keys_label(["s"])),
+    ),
+    _i(
+        (
+            projected_memory(GSI_KEYS, "probe#gsi-keys-only", KeysView),
+            projected_engine(GSI_KEYS, "probe#gsi-keys-only"),
+        ),
+        anchor="index-keys-only",
+        title="Query of a KEYS_ONLY GSI: the attributes of an item (`a`, `b` not projected)",
+        documented=f"[KEYS_ONLY: only the index and primary keys are projected]({PROJECTION}).",
+        expected="[gpk, gsk, pk, sk]",
+        recorded=recorded_as("[gpk, gsk, pk, sk]"),
+    ),
+    _i(
+        (
+            projected_memory(GSI_INCLUDE, "probe#gsi-include", IncludeView),
+            projected_engine(GSI_INCLUDE, "probe#gsi-include"),
+        ),
+        anchor="index-include",
+        title="Query of an INCLUDE (`a`) GSI: the attributes of an item",
+        documented=(f"[INCLUDE: the keys, and the non-key attributes listed]({PROJECTION})."),
+        expected="[a, gpk, gsk, pk, sk]",
+        recorded=recorded_as("[a, gpk, gsk, pk, sk]"),
+    ),
+    Behaviour(
+        anchor="index-lsi-fetches-unprojected",
+        title=(
+            "Query of a KEYS_ONLY / an INCLUDE (`a`) LSI with `Select=ALL_ATTRIBUTES` (the port: a "
+            "model with unprojected fields): the attributes of an item"
+        ),
+        documented=(
+            "[ALL_ATTRIBUTES on a local secondary index: DynamoDB fetches the entire item from the "
+            f"parent table]({QUERY_SELECT})."
+        ),
+        expected=boundary_label("[a, b, lsk, pk, sk]", "[a, b, lsk, pk, sk]"),
+        on_memory=lsi_fetch_memory,
+        on_engine=lsi_fetch_engine,
+        recorded=recorded_as(
+            boundary_label("[a, b, lsk, pk, sk]", "[a, b, lsk, pk, sk]"),
+            moto=LSI_PROJECTED_ONLY,
+            ministack=LSI_PROJECTED_ONLY,
+        ),
+        indexed=True,
+    ),
+    Behaviour(
+        anchor="index-gsi-select-all-attributes",
+        title=(
+            "Query of a KEYS_ONLY / an INCLUDE GSI with `Select=ALL_ATTRIBUTES` (the port: a model "
+            "with unprojected fields)"
+        ),
+        documented=(
+            "[A global secondary index query can only request attributes projected into the index; "
+            f"it cannot fetch from the parent table]({QUERY_SELECT})."
+        ),
+        expected=BOTH_REFUSED,
+        on_memory=gsi_all_attributes_memory,
+        on_engine=gsi_all_attributes_engine,
+        recorded=recorded_as(
+            BOTH_REFUSED,
+            ministack=boundary_label("[gpk, gsk, pk, sk]", "[a, gpk, gsk, pk, sk]"),
+        ),
+        indexed=True,
+    ),
+    Behaviour(
+        anchor="index-last-evaluated-key",
+        title="GSI Query page (`Limit=1`): the attributes of its LastEvaluatedKey",
+        documented=(
+            f"[LastEvaluatedKey is the key of the item where the Query stopped]({QUERY_LAST_KEY}); "
+            f"[index key values need not be unique]({GSI_SCENARIO}), so it needs the table's key "
+            "beside the index's."
+        ),
+        expected="[gpk, gsk, pk, sk]",
+        on_memory=last_key_memory,
+        on_engine=last_key_engine,
+        recorded=recorded_as("[gpk, gsk, pk, sk]", memory="a cursor (opaque), resuming at [s2]"),
+        why=(
+            "query_page hands out an opaque cursor, not the LastEvaluatedKey; it holds the "
+            "index sort key and the table key, and pages over equal index keys "
+            "([index-equal-keys-pages](#index-equal-keys-pages)) show it resumes right"
+        ),
+        indexed=True,
+    ),
+    Behaviour(
+        anchor="index-equal-keys-pages",
+        title="GSI Query pages (`Limit=1`) over three items of equal index keys",
+        documented=(
+            f"[Index key values need not be unique]({GSI_SCENARIO}); "
+            f"[paginate until LastEvaluatedKey is absent]({PAGINATION})."
+        ),
+        expected=EACH_ONCE,
+        on_memory=equal_keys_memory,
+        on_engine=equal_keys_engine,
+        recorded=recorded_as(EACH_ONCE),
+        indexed=True,
+    ),
+    Behaviour(
+        anchor="index-sparse",
+        title=(
+            "GSI Query of items with and without the index keys, then after an update "
+            "removes `s4`'s index sort key"
+        ),
+        documented=(
+            f"[An item is in an index only if it holds the index's keys]({SPARSE}); "
+            f"[without them, DynamoDB writes nothing to the index]({GSI_WRITES})."
+        ),
+        expected="[s1, s4], then [s1]",
+        on_memory=sparse_memory,
+        on_engine=sparse_engine,
+        recorded=recorded_as("[s1, s4], then [s1]"),
+        indexed=True,
+    ),
+    Behaviour(
+        anchor="index-order-utf8",
+        title="GSI Query order: by index sort key in UTF-8 bytes (the table's order reversed)",
+        documented=(
+            f"[Results are returned in order of UTF-8 bytes]({KEY_CONDITIONS}) of the sort key, "
+            "an index's as a table's."
+        ),
+        expected=sort_keys_label(list(ORDERED)),
+        on_memory=order_memory,
+        on_engine=order_engine,
+        recorded=recorded_as(sort_keys_label(list(ORDERED))),
+        indexed=True,
+    ),
+    Behaviour(
+        anchor="index-no-sort-key-condition",
+        title="Query of a GSI with no sort key (`hpk` alone), with a sort-key condition (`gsk`)",
+        documented=(
+            "[A key condition is the partition key's equality, and a second condition on the sort "
+            f"key if there is one]({KEY_CONDITIONS})."
+        ),
+        expected=REFUSED,
+        on_memory=no_sort_key_memory,
+        on_engine=no_sort_key_engine,
+        recorded=recorded_as(REFUSED),
+        indexed=True,
+    ),
+    Behaviour(
+        anchor="index-unknown",
+        title="Query of an index the table does not have",
+        documented=(
+            f"[ResourceNotFoundException: a nonexistent table or index]({QUERY_ERRORS}); which "
+            "error an unknown IndexName gives is not spelled out."
+        ),
+        expected=None,
+        on_memory=unknown_index_memory,
+        on_engine=unknown_index_engine,
+        recorded=recorded_as(REFUSED, moto="error ResourceNotFoundException"),
+        indexed=True,
     ),
 )

@@ -14,8 +14,9 @@ import pytest
 
 from differential._behaviours import BEHAVIOURS
 from differential._fidelity import PAGE, render
-from differential._raw import RawTable, raw_table
+from differential._raw import RawTable, create_indexed_table, raw_table
 from differential._stats import STATS
+from differential._steps_indexes import index_specs
 from lvrgd.common.services import InMemoryKeyValueStore, LoggingService
 
 if TYPE_CHECKING:
@@ -29,19 +30,36 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class _Tables:
-    """One probe table per engine, made on first use, closed at the session's end."""
+    """The probe tables of each engine, made on first use, closed at the session's end.
+
+    An engine has two: the store's own (pk, sk) table, and the indexed table
+    (``_raw.PROBE_INDEXES``), created raw through the same client, deleted at the end.
+    """
 
     def __init__(self) -> None:
         self._stores: dict[str, KeyValueStore] = {}
+        self._indexed: dict[str, RawTable] = {}
 
     def of(self, engine: EngineUnderTest) -> RawTable:
         if engine.name not in self._stores:
             self._stores[engine.name] = engine.new_store()
         return raw_table(self._stores[engine.name])
 
+    def indexed(self, engine: EngineUnderTest) -> RawTable:
+        if engine.name not in self._indexed:
+            self._indexed[engine.name] = create_indexed_table(self.of(engine).client)
+        return self._indexed[engine.name]
+
+    def for_behaviour(self, engine: EngineUnderTest, behaviour: Behaviour) -> RawTable:
+        return self.indexed(engine) if behaviour.indexed else self.of(engine)
+
     def close(self) -> None:
-        for store in self._stores.values():
-            store.close()
+        try:
+            for table in self._indexed.values():
+                table.client.delete_table(TableName=table.name)
+        finally:
+            for store in self._stores.values():
+                store.close()
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +79,7 @@ def test_engine_does_what_is_recorded(
     behaviour: Behaviour, engine: EngineUnderTest, probe_tables: _Tables
 ) -> None:
     STATS.example(engine.name, "fidelity")
-    observed = behaviour.on_engine(probe_tables.of(engine))
+    observed = behaviour.on_engine(probe_tables.for_behaviour(engine, behaviour))
     recorded = behaviour.recorded.get(engine.name, behaviour.expected)
     if recorded is None:
         pytest.skip(f"{engine.name}: nothing recorded or documented; it gave {observed!r}")
@@ -70,7 +88,8 @@ def test_engine_does_what_is_recorded(
 
 @pytest.mark.parametrize("behaviour", BEHAVIOURS, ids=_anchor)
 def test_memory_does_what_is_recorded(behaviour: Behaviour) -> None:
-    with InMemoryKeyValueStore(LoggingService("fidelity")) as store:
+    indexes = index_specs() if behaviour.indexed else ()
+    with InMemoryKeyValueStore(LoggingService("fidelity"), indexes=indexes) as store:
         observed = behaviour.on_memory(store)
     assert observed == behaviour.recorded["memory"]
 

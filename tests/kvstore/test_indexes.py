@@ -105,8 +105,16 @@ def test_check_indexes_counts_every_included_attribute_and_the_entity_attribute(
 
     # 5 indexes of 19 names, each with the entity attribute: 100 in all.
     assert check_indexes([include(n, 19) for n in range(5)], ENTITY)
-    with pytest.raises(ValueError, match="101 attributes"):
-        check_indexes([*(include(n, 19) for n in range(4)), include(4, 20)], ENTITY)
+    with pytest.raises(ValueError, match="120 attributes"):
+        check_indexes([include(n, 19) for n in range(6)], ENTITY)
+
+
+def test_an_include_index_holds_at_most_twenty_attributes_the_entity_attribute_counted() -> None:
+    names = tuple(f"a{j}" for j in range(20))
+    with pytest.raises(ValueError, match=r"21 non-key attributes.*name at most 19"):
+        check_indexes([IndexSpec(name="abc", pk="k", projection=names)], ENTITY)
+    with_entity = (*names[:19], ENTITY)
+    assert check_indexes([IndexSpec(name="abc", pk="k", projection=with_entity)], ENTITY)
 
 
 def test_check_indexes_refuses_what_is_not_a_tuple_of_specs() -> None:

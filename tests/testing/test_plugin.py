@@ -138,7 +138,9 @@ def test_plugin_refuses_an_unknown_backend(kit: pytest.Pytester) -> None:
     result = kit.runpytest("--kvstore-backend", "mongo")
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*unknown kvstore backend 'mongo'; known: memory, memory-manual, memory-random, moto*"])
+    result.stderr.fnmatch_lines(
+        ["*unknown kvstore backend 'mongo'; known: memory, memory-manual, memory-random, moto*"]
+    )
 
 
 def test_plugin_skips_a_marked_test_on_a_backend_lacking_the_feature(kit: pytest.Pytester) -> None:

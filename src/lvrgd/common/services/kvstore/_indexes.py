@@ -36,7 +36,7 @@ MAX_GLOBAL_INDEXES = 20
 MAX_LOCAL_INDEXES = 5
 """DynamoDB's most local secondary indexes per table."""
 MAX_INCLUDED_PER_INDEX = 20
-"""The most attributes one INCLUDE projection names."""
+"""DynamoDB's most non-key attributes of one INCLUDE projection (the entity attribute counts)."""
 MAX_INCLUDED_TOTAL = 100
 """DynamoDB's most INCLUDE attributes over all of a table's indexes (a repeat counts again)."""
 MAX_KEY_NAME_BYTES = 255
@@ -126,8 +126,9 @@ def check_indexes(indexes: Iterable[IndexSpec], entity_attribute: str) -> tuple[
 
     Raises:
         ValueError: If two share a name, there are more than 20 global or 5 local ones,
-            their INCLUDE lists name more than 100 attributes in all, or one is not an
-            IndexSpec.
+            an INCLUDE index would hold more than 20 non-key attributes (its list and the
+            entity attribute), their INCLUDE lists name more than 100 attributes in all,
+            or one is not an IndexSpec.
     """
     if isinstance(indexes, IndexSpec | str | bytes):
         msg = "indexes is a tuple of IndexSpec"
@@ -149,6 +150,15 @@ def check_indexes(indexes: Iterable[IndexSpec], entity_attribute: str) -> tuple[
     if len(checked) - local > MAX_GLOBAL_INDEXES:
         msg = f"{len(checked) - local} global indexes; DynamoDB's quota is {MAX_GLOBAL_INDEXES}"
         raise ValueError(msg)
+    for index in checked:
+        held = included_attributes(index, entity_attribute)
+        if len(held) > MAX_INCLUDED_PER_INDEX:
+            msg = (
+                f"index {index.name!r} would project {len(held)} non-key attributes, its list "
+                f"and {entity_attribute!r} (where items keep their entity name); DynamoDB "
+                f"allows {MAX_INCLUDED_PER_INDEX}: name at most {MAX_INCLUDED_PER_INDEX - 1}"
+            )
+            raise ValueError(msg)
     included = sum(len(included_attributes(index, entity_attribute)) for index in checked)
     if included > MAX_INCLUDED_TOTAL:
         msg = (

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
 from lvrgd.common.services.logging import LoggingService
 
-from .adapters import EngineUnavailableError, harness_for
+from .adapters import EngineUnavailableError, Feature, harness_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
     from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
 
-    from .adapters import BackendOptions, Feature, Harness
+    from .adapters import BackendOptions, Harness
 
 DEFAULT_LOGGER = LoggingService("kvstore-test")
 """The logger of the stores a test gets when it names none."""
@@ -58,7 +58,11 @@ class BackendInfo:
                 pytest.skip(f"{self.name} lacks {feature.value}: {self.lacks[feature]}")
 
     def new_store(
-        self, logger: LoggingService | None = None, indexes: tuple[IndexSpec, ...] = ()
+        self,
+        logger: LoggingService | None = None,
+        indexes: tuple[IndexSpec, ...] = (),
+        *,
+        table_indexes: tuple[IndexSpec, ...] | None = None,
     ) -> KeyValueStore:
         """An empty store of this backend, for as long as you hold it: `release` it.
 
@@ -67,10 +71,18 @@ class BackendInfo:
         Args:
             logger: The store's logger; the kit's default if None.
             indexes: The secondary indexes the store declares (and its table has).
+            table_indexes: The indexes its table has instead, for a test of drift
+                (`ping`); only backends with Feature.TABLE_SCHEMA take it.
         """
+        logger = logger or DEFAULT_LOGGER
+        if table_indexes is not None:
+            self.require(Feature.TABLE_SCHEMA)
+            build: Any = self._harness.new_store
+            store: KeyValueStore = build(logger, indexes, table_indexes=table_indexes)
+            return store
         if indexes:
-            return self._harness.new_store(logger or DEFAULT_LOGGER, tuple(indexes))
-        return self._harness.new_store(logger or DEFAULT_LOGGER)
+            return self._harness.new_store(logger, tuple(indexes))
+        return self._harness.new_store(logger)
 
     def eventually(self, check: Callable[[], T], stores: Iterable[KeyValueStore] = ()) -> T:
         """`check()`'s value once what was written shows in the global indexes.

@@ -8,9 +8,10 @@ or for one run with ``pytest -p lvrgd.common.services.testing.plugin``.
 
 Fixtures:
     kvstore: An empty KeyValueStore, closed after the test.
-    kvstore_factory: ``kvstore_factory(logger=None, *, indexes=())`` builds such a
-        store, declaring `indexes` (engines lease a table that has them); each call
-        gives another empty store, shared with no other.
+    kvstore_factory: ``kvstore_factory(logger=None, *, indexes=(), table_indexes=None)``
+        builds such a store, declaring `indexes` (engines lease a table that has them,
+        or `table_indexes` when given: a table that drifted from the declarations);
+        each call gives another empty store, shared with no other.
     kvstore_eventually: ``kvstore_eventually(check)`` runs `check` (which raises
         AssertionError until it holds) once the test's writes show in the global
         indexes: the in-memory store releases its waiting changes, local engines are
@@ -145,9 +146,16 @@ def kvstore_factory(
     made: list[KeyValueStore] = request.node.stash.setdefault(_STORES, [])
 
     def factory(
-        logger: LoggingService | None = None, *, indexes: Sequence[IndexSpec] = ()
+        logger: LoggingService | None = None,
+        *,
+        indexes: Sequence[IndexSpec] = (),
+        table_indexes: Sequence[IndexSpec] | None = None,
     ) -> KeyValueStore:
-        store = kvstore_backend.new_store(logger or DEFAULT_LOGGER, tuple(indexes))
+        store = kvstore_backend.new_store(
+            logger or DEFAULT_LOGGER,
+            tuple(indexes),
+            table_indexes=None if table_indexes is None else tuple(table_indexes),
+        )
         made.append(store)
         return store
 
