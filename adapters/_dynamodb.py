@@ -89,11 +89,12 @@ class EngineHarness:
         if self._pool is None:
             msg = f"{self.name}: start() the harness before asking for a store"
             raise RuntimeError(msg)
-        config = self._pool.lease(indexes if table_indexes is None else table_indexes)
+        leased = self._pool.lease(indexes if table_indexes is None else table_indexes)
+        config = leased
         if table_indexes is not None and table_indexes != indexes:
-            config = DynamoDBConfig.model_validate({**dict(config), "indexes": indexes})
+            config = DynamoDBConfig.model_validate({**dict(leased), "indexes": indexes})
         store = DynamoDBService(logger, config)
-        self._leased[id(store)] = config
+        self._leased[id(store)] = leased  # back to the pool under the table's own indexes
         return store
 
     def release(self, store: KeyValueStore) -> None:

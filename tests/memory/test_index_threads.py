@@ -82,9 +82,7 @@ def test_indexes_match_the_table_after_concurrent_writes_of_every_kind(mode: str
         sock for pk in ("drawer#0", "drawer#1", "drawer#2") for sock in store.query_by_pk(pk, Sock)
     ]
     for colour in ("red", "green"):
-        expected = sorted(
-            (sock.size, sock.pk, sock.sk) for sock in table if sock.colour == colour
-        )
+        expected = sorted((sock.size, sock.pk, sock.sk) for sock in table if sock.colour == colour)
         found = store.query_by_pk(colour, Sock, index="by_colour")
         assert [(sock.size, sock.pk, sock.sk) for sock in found] == expected
         keys = store.query_by_pk(colour, SockKey, index="by_colour_keys")

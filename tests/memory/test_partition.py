@@ -52,8 +52,8 @@ def _utf8_order(keys: Iterable[str]) -> list[str]:
     return sorted(keys, key=lambda key: key.encode("utf-8"))
 
 
-def _partition(keys: Iterable[str]) -> Partition:
-    partition = Partition()
+def _partition(keys: Iterable[str]) -> Partition[str]:
+    partition: Partition[str] = Partition()
     for key in keys:
         partition.put(key, {"sk": {"S": key}})
     return partition
@@ -64,7 +64,7 @@ def _sort_keys(items: list[Item]) -> list[str]:
 
 
 def _select(
-    partition: Partition,
+    partition: Partition[str],
     condition: SortKeyCondition | None,
     *,
     descending: bool = False,
@@ -213,7 +213,7 @@ class _CountingItems(dict[str, "Item"]):
 SMALL, LARGE = 1_000, 100_000
 
 
-def _counting_partition(size: int) -> tuple[Partition, _CountingKeys, _CountingItems]:
+def _counting_partition(size: int) -> tuple[Partition[str], _CountingKeys, _CountingItems]:
     partition = _partition(f"k{i:06d}" for i in range(size))
     keys = _CountingKeys(partition._sort_keys)
     items = _CountingItems(partition._items)
@@ -223,7 +223,7 @@ def _counting_partition(size: int) -> tuple[Partition, _CountingKeys, _CountingI
 
 
 @pytest.fixture(scope="module")
-def counting_partitions() -> dict[int, tuple[Partition, _CountingKeys, _CountingItems]]:
+def counting_partitions() -> dict[int, tuple[Partition[str], _CountingKeys, _CountingItems]]:
     return {size: _counting_partition(size) for size in (SMALL, LARGE)}
 
 
@@ -245,7 +245,7 @@ SCENARIOS: dict[str, Callable[[int], Query]] = {
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_partition_select_work_does_not_grow_with_partition_size(
     scenario: str,
-    counting_partitions: dict[int, tuple[Partition, _CountingKeys, _CountingItems]],
+    counting_partitions: dict[int, tuple[Partition[str], _CountingKeys, _CountingItems]],
 ) -> None:
     work: dict[int, int] = {}
     for size, (partition, keys, items) in counting_partitions.items():
@@ -262,7 +262,7 @@ def test_partition_select_work_does_not_grow_with_partition_size(
 
 
 def test_partition_select_counting_sees_a_full_scan(
-    counting_partitions: dict[int, tuple[Partition, _CountingKeys, _CountingItems]],
+    counting_partitions: dict[int, tuple[Partition[str], _CountingKeys, _CountingItems]],
 ) -> None:
     # The counters are able to see linear work: a whole-partition query reads every key.
     partition, keys, items = counting_partitions[SMALL]

@@ -339,6 +339,8 @@ def _index_key_problem(value: Mapping[str, object], limit: int) -> str | None:
         return f"holds a value of DynamoDB type {kind}; index keys are strings"
     if not text:
         return "is an empty string; DynamoDB refuses an empty index key"
+    if len(text) * 4 <= limit:  # no character is over 4 bytes: within the limit
+        return None
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
         return f"is {size} bytes; the limit is {limit}"

@@ -79,8 +79,13 @@ class IndexView:
 
     def show(self, key: Key, entry: Entry | None) -> None:
         """Make the index hold `entry` for the table item at `key` (None: not hold it)."""
-        where = self._where.pop(key, None)
+        where = self._where.get(key)
         if where is not None:
+            if entry is not None and entry[0] == where[0] and entry[1] == where[1]:
+                # Same place in the index (its keys did not change): replace in place.
+                self._partitions[where[0]].put(where[1], entry[2])
+                return
+            del self._where[key]
             partition = self._partitions[where[0]]
             partition.remove(where[1])
             if not partition:

@@ -125,6 +125,10 @@ class Table:
             self._index((pk, sk), None)
 
     def _index(self, key: tuple[str, str], item: Item | None) -> None:
+        if self.propagation.mode == "immediate":
+            for view in self._views.values():
+                view.show(key, None if item is None else view.entry(item))
+            return
         for view in self._local:
             view.show(key, None if item is None else view.entry(item))
         for view in self._global:
