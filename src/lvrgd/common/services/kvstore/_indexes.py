@@ -105,7 +105,10 @@ class IndexSpec(BaseModel):
     def _keys_fit_the_kind(self) -> IndexSpec:
         if self.local:
             if self.pk != "pk":
-                msg = f"local index {self.name!r}: its partition key is the table's, 'pk'"
+                msg = (
+                    f"local index {self.name!r}: its partition key must be the table's, "
+                    f"'pk', not {self.pk!r}"
+                )
                 raise ValueError(msg)
             if self.sk is None or self.sk == "sk":
                 msg = f"local index {self.name!r}: its sort key is an attribute other than 'sk'"
@@ -338,7 +341,10 @@ def _index_key_problem(value: Mapping[str, object], limit: int) -> str | None:
         kind = next(iter(value), "?")
         return f"holds a value of DynamoDB type {kind}; index keys are strings"
     if not text:
-        return "is an empty string; DynamoDB refuses an empty index key"
+        return (
+            "is an empty string, which DynamoDB refuses as an index key; store None to "
+            "leave the item out of the index"
+        )
     if len(text) * 4 <= limit:  # no character is over 4 bytes: within the limit
         return None
     size = len(text.encode("utf-8", "surrogatepass"))

@@ -121,7 +121,10 @@ def _resume_point(operation: str, query: KeyQuery, cursor: object) -> Position:
     if claimed != _checksum(document) or _cursor_text(document) != cursor:
         raise garbled
     if document.get("q") != _fingerprint(query):
-        reason = "the cursor belongs to another index, partition or query"
+        reason = (
+            "the cursor belongs to another index, partition or query: pass a cursor only "
+            "to the query that issued it, or start this one again without a cursor"
+        )
         raise InvalidQueryError(operation, query.pk, reason)
     if query.index is None:
         last_sk = document.get("sk")

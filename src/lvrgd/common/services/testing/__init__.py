@@ -12,19 +12,28 @@ docs/testing.md tells the whole story.
 
 This package also ships the backends (``.adapters``) and the contract suite
 (``.contracts``), which you can run against a KeyValueStore of your own: subclass
-StoreBackend and name it with ``--kvstore-backend module:Class``.
+StoreBackend and name it with ``--kvstore-backend module:Class``. KvstoreFactory and
+KvstoreEventually type the fixtures of the same names under ``mypy --strict``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._types import KvstoreEventually, KvstoreFactory
 from .adapters import Feature, Harness, StoreBackend
 
 if TYPE_CHECKING:
     from .adapters._tables import empty_table
 
-__all__ = ["Feature", "Harness", "StoreBackend", "empty_table"]
+__all__ = [
+    "Feature",
+    "Harness",
+    "KvstoreEventually",
+    "KvstoreFactory",
+    "StoreBackend",
+    "empty_table",
+]
 
 
 def __getattr__(name: str) -> Any:
