@@ -54,6 +54,8 @@ ERROR_TAXONOMY_NAMES = frozenset(
 TESTING_NAMES = frozenset({"delete_table"})
 INDEX_NAMES = frozenset({"IndexSpec"})
 """Secondary indexes: their declarations."""
+CONDITION_NAMES = frozenset({"Condition", "ConditionFailedError", "where"})
+"""Typed conditions on writes."""
 
 HOME_PACKAGE = {
     "delete_table": "dynamodb",
@@ -74,6 +76,9 @@ HOME_PACKAGE = {
     "StoreClosedError": "kvstore",
     "InMemoryKeyValueStore": "memory",
     "IndexSpec": "kvstore",
+    "Condition": "kvstore",
+    "ConditionFailedError": "kvstore",
+    "where": "kvstore",
     "DynamoDBService": "dynamodb",
     "DynamoDBConfig": "dynamodb",
     "DynamoDBBaseModel": "dynamodb",
@@ -95,7 +100,12 @@ def _design_names(text: str) -> frozenset[str]:
 def test_public_api_all_is_exactly_designs_list() -> None:
     assert (
         set(services.__all__)
-        == PUBLIC_NAMES | BEYOND_THE_SEED_NAMES | ERROR_TAXONOMY_NAMES | TESTING_NAMES | INDEX_NAMES
+        == PUBLIC_NAMES
+        | BEYOND_THE_SEED_NAMES
+        | ERROR_TAXONOMY_NAMES
+        | TESTING_NAMES
+        | INDEX_NAMES
+        | CONDITION_NAMES
     )
     assert services.__all__ == sorted(services.__all__)
     assert len(services.__all__) == len(set(services.__all__))
@@ -115,7 +125,12 @@ def test_public_api_design_parser_reads_the_import_block() -> None:
 @pytest.mark.parametrize(
     "name",
     sorted(
-        PUBLIC_NAMES | BEYOND_THE_SEED_NAMES | ERROR_TAXONOMY_NAMES | TESTING_NAMES | INDEX_NAMES
+        PUBLIC_NAMES
+        | BEYOND_THE_SEED_NAMES
+        | ERROR_TAXONOMY_NAMES
+        | TESTING_NAMES
+        | INDEX_NAMES
+        | CONDITION_NAMES
     ),
 )
 def test_public_api_name_is_importable_from_the_root(name: str) -> None:
@@ -127,7 +142,12 @@ def test_public_api_name_is_importable_from_the_root(name: str) -> None:
 @pytest.mark.parametrize(
     "name",
     sorted(
-        PUBLIC_NAMES | BEYOND_THE_SEED_NAMES | ERROR_TAXONOMY_NAMES | TESTING_NAMES | INDEX_NAMES
+        PUBLIC_NAMES
+        | BEYOND_THE_SEED_NAMES
+        | ERROR_TAXONOMY_NAMES
+        | TESTING_NAMES
+        | INDEX_NAMES
+        | CONDITION_NAMES
     ),
 )
 def test_public_api_name_is_the_same_object_in_its_own_package(name: str) -> None:
@@ -143,7 +163,12 @@ def test_public_api_dynamodb_base_model_is_key_value_item() -> None:
 @pytest.mark.parametrize(
     "name",
     sorted(
-        PUBLIC_NAMES | BEYOND_THE_SEED_NAMES | ERROR_TAXONOMY_NAMES | TESTING_NAMES | INDEX_NAMES
+        PUBLIC_NAMES
+        | BEYOND_THE_SEED_NAMES
+        | ERROR_TAXONOMY_NAMES
+        | TESTING_NAMES
+        | INDEX_NAMES
+        | CONDITION_NAMES
     ),
 )
 def test_public_api_name_has_a_docstring(name: str) -> None:

@@ -10,6 +10,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .kvstore import (
+    Condition,
+    ConditionFailedError,
     IndexSpec,
     InvalidItemError,
     InvalidQueryError,
@@ -29,6 +31,7 @@ from .kvstore import (
     VersionConflictError,
     VersionedItem,
     WriteOutcomeUnknownError,
+    where,
 )
 from .logging import LoggingService
 from .memory import InMemoryKeyValueStore
@@ -47,6 +50,8 @@ _IMPORTED_ON_FIRST_USE = frozenset(
 )
 
 __all__ = [
+    "Condition",
+    "ConditionFailedError",
     "DynamoDBBaseModel",
     "DynamoDBConfig",
     "DynamoDBService",
@@ -73,6 +78,7 @@ __all__ = [
     "WriteOutcomeUnknownError",
     "create_table",
     "delete_table",
+    "where",
 ]
 
 

@@ -11,13 +11,22 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lvrgd.common.services.kvstore._attributes import wire_bytes
+from lvrgd.common.services.kvstore._entities import DEFAULT_ENTITY_ATTRIBUTE
 from lvrgd.common.services.kvstore._errors import (
+    ConditionFailedError,
     ItemAlreadyExistsError,
     ItemNotFoundError,
     KeyValueStoreError,
 )
 from lvrgd.common.services.kvstore._limits import Item
-from lvrgd.common.services.kvstore._writes import Create, Delete, Update, Write, condition_error
+from lvrgd.common.services.kvstore._writes import (
+    Check,
+    Create,
+    Delete,
+    Update,
+    Write,
+    condition_error,
+)
 
 ReadItem = Callable[[str, str], Item | None]
 
@@ -25,13 +34,14 @@ CONDITION_FAILED = "ConditionalCheckFailed"
 NO_FAILURE = "None"
 
 
-def condition_failure(
+def condition_failure(  # noqa: PLR0913 - each argument is a distinct part of the answer
     operation: str,
     write: Write,
     response: Mapping[str, Any],
     read: ReadItem,
     *,
     resent: bool,
+    entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
 ) -> KeyValueStoreError | None:
     """The port's error for a write whose condition failed, or None if it in fact succeeded.
 
@@ -46,11 +56,13 @@ def condition_failure(
         response: The error response (or cancellation reason) holding the old item.
         read: Fetches the item when the engine returned none.
         resent: Whether botocore sent the request more than once.
+        entity_attribute: Where items keep their entity name (the error's item is decoded).
     """
     old = _old_item(write, response, read)
     if resent and already_applied(write, old):
         return None
-    return condition_error(operation, write, old) or _natural_error(operation, write)
+    error = condition_error(operation, write, old, entity_attribute)
+    return error or _natural_error(operation, write, old)
 
 
 def already_applied(write: Write, old: Item | None) -> bool:
@@ -70,6 +82,7 @@ def cancellation_reasons(
     writes: Sequence[Write],
     reasons: Sequence[Mapping[str, Any]],
     read: ReadItem,
+    entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
 ) -> list[KeyValueStoreError | None]:
     """One entry per write of a canceled transaction: None, or the error it met."""
     if len(reasons) != len(writes):
@@ -81,7 +94,11 @@ def cancellation_reasons(
         if code == NO_FAILURE:
             errors.append(None)
         elif code == CONDITION_FAILED:
-            errors.append(condition_failure(operation, write, reason, read, resent=False))
+            errors.append(
+                condition_failure(
+                    operation, write, reason, read, resent=False, entity_attribute=entity_attribute
+                )
+            )
         else:
             message = f"{operation}: pk={write.pk!r}, sk={write.sk!r}: {code}: "
             errors.append(KeyValueStoreError(message + str(reason.get("Message", ""))))
@@ -100,10 +117,18 @@ def _old_item(write: Write, response: Mapping[str, Any], read: ReadItem) -> Item
     return read(write.pk, write.sk)
 
 
-def _natural_error(operation: str, write: Write) -> KeyValueStoreError:
-    # The item changed again between the failed write and our look at it.
+def _natural_error(operation: str, write: Write, old: Item | None) -> KeyValueStoreError:
+    """The error of a condition the engine found false where our evaluation finds it true.
+
+    Either the item changed again between the failed write and our look at it, or the
+    engine reads the condition otherwise than the rules the store evaluates.
+    """
+    if getattr(write, "condition", None) is not None:
+        return ConditionFailedError(operation, write.pk, write.sk)
     if isinstance(write, Create):
         return ItemAlreadyExistsError(operation, write.pk, write.sk)
+    if old is not None and isinstance(write, Check):
+        return ConditionFailedError(operation, write.pk, write.sk)
     return ItemNotFoundError(operation, write.pk, write.sk)
 
 

@@ -21,6 +21,7 @@ from lvrgd.common.services.kvstore._conditions import (
 )
 from lvrgd.common.services.kvstore._writes import (
     VERSION,
+    Check,
     Create,
     Delete,
     Require,
@@ -31,6 +32,7 @@ from lvrgd.common.services.kvstore._writes import (
 if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._indexes import IndexQuery, Position
     from lvrgd.common.services.kvstore._limits import Item
+    from lvrgd.common.services.kvstore._where import Condition
     from lvrgd.common.services.kvstore._writes import Write
 
 Request = dict[str, Any]
@@ -50,21 +52,53 @@ _COMPARISONS: dict[type, str] = {
 def write_request(table: str, write: Create | Update | Delete) -> Request:
     """The PutItem, UpdateItem or DeleteItem request that carries out `write`."""
     if isinstance(write, Create):
-        return put_request(table, write.item)
-    if isinstance(write, Update):
-        return update_request(
+        request = put_request(table, write.item)
+    elif isinstance(write, Update):
+        request = update_request(
             table, write.pk, write.sk, write.to_set, list(write.to_remove),
             expected_version=write.expected_version, tag=write.tag,
         )  # fmt: skip
-    return delete_request(table, write.pk, write.sk)
+    else:
+        request = delete_request(table, write.pk, write.sk)
+    return with_condition(request, write.condition)
 
 
 def transact_item(table: str, write: Write) -> Request:
     """One element of TransactWriteItems carrying out `write`."""
     if isinstance(write, Require):
         return {"ConditionCheck": {**delete_request(table, write.pk, write.sk)}}
+    if isinstance(write, Check):
+        return {"ConditionCheck": check_request(table, write.pk, write.sk, write.condition)}
     kind = {Create: "Put", Update: "Update", Delete: "Delete"}[type(write)]
     return {kind: write_request(table, write)}
+
+
+def check_request(table: str, pk: str, sk: str, condition: Condition[Any]) -> Request:
+    """A transaction's ConditionCheck of `condition` alone at (pk, sk)."""
+    compiled = condition.compiled
+    request: Request = {
+        "TableName": table,
+        "Key": encode_key(pk, sk),
+        "ConditionExpression": compiled.expression,
+        "ExpressionAttributeNames": dict(compiled.names),
+        **ALL_OLD,
+    }
+    if compiled.values:
+        request["ExpressionAttributeValues"] = dict(compiled.values)
+    return request
+
+
+def with_condition(request: Request, condition: Condition[Any] | None) -> Request:
+    """`request` whose ConditionExpression also requires `condition` (its own placeholders)."""
+    if condition is None:
+        return request
+    compiled = condition.compiled
+    request["ConditionExpression"] = f"{request['ConditionExpression']} AND ({compiled.expression})"
+    request["ExpressionAttributeNames"] = {**request["ExpressionAttributeNames"], **compiled.names}
+    if compiled.values:
+        values = request.get("ExpressionAttributeValues", {})
+        request["ExpressionAttributeValues"] = {**values, **compiled.values}
+    return request
 
 
 def put_request(table: str, item: Item) -> Request:

@@ -148,7 +148,10 @@ class DynamoDBService(KeyValueStoreBase):
             if error_code(exc) != "ConditionalCheckFailedException":
                 raise
             resent = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) > 0
-            error = condition_failure(operation, write, exc.response, self._read_now, resent=resent)
+            error = condition_failure(
+                operation, write, exc.response, self._read_now, resent=resent,
+                entity_attribute=self._entity_attribute,
+            )  # fmt: skip
             if error is not None:
                 raise error from exc
             self._logger.debug("a resent write met its own result", op=operation)
@@ -222,7 +225,9 @@ class DynamoDBService(KeyValueStoreBase):
             if error_code(exc) != "TransactionCanceledException":
                 raise
             reasons = exc.response.get("CancellationReasons", [])
-            errors = cancellation_reasons("transaction", writes, reasons, self._read_now)
+            errors = cancellation_reasons(
+                "transaction", writes, reasons, self._read_now, self._entity_attribute
+            )
             raise TransactionCanceledError(errors) from exc
 
     def _batch_get(self, request: Request, found: dict[Key, Item]) -> Request | None:

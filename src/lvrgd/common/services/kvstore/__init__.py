@@ -2,6 +2,7 @@
 
 from ._entities import DEFAULT_ENTITY_ATTRIBUTE, OnOther, entity_name
 from ._errors import (
+    ConditionFailedError,
     InvalidItemError,
     InvalidQueryError,
     ItemAlreadyExistsError,
@@ -28,6 +29,7 @@ from ._limits import (
 from ._pages import Page
 from ._port import KeyValueStore
 from ._transaction import MAX_TRANSACTION_OPERATIONS, Transaction
+from ._where import Condition, where
 
 __all__ = [
     "DEFAULT_ENTITY_ATTRIBUTE",
@@ -37,6 +39,8 @@ __all__ = [
     "MAX_PARTITION_KEY_BYTES",
     "MAX_SORT_KEY_BYTES",
     "MAX_TRANSACTION_OPERATIONS",
+    "Condition",
+    "ConditionFailedError",
     "IndexSpec",
     "InvalidItemError",
     "InvalidQueryError",
@@ -58,4 +62,5 @@ __all__ = [
     "VersionedItem",
     "WriteOutcomeUnknownError",
     "entity_name",
+    "where",
 ]

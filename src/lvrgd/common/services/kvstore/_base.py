@@ -12,7 +12,7 @@ import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ._batches import batch_items, batch_keys
 from ._conditions import KeyQuery, key_query
@@ -25,15 +25,13 @@ from ._entities import (
     read_types,
 )
 from ._errors import (
+    ConditionFailedError,
     InvalidItemError,
     InvalidQueryError,
-    ItemAlreadyExistsError,
-    ItemNotFoundError,
     KeyValueStoreError,
     StoreClosedError,
     TransactionCanceledError,
     TransactionClosedError,
-    VersionConflictError,
 )
 from ._indexes import Indexes
 from ._item import KeyValueItem
@@ -55,15 +53,11 @@ if TYPE_CHECKING:
     from ._indexes import IndexQuery, IndexSpec, Position
     from ._limits import Item
     from ._reads import Hydrate
+    from ._where import Condition
 
 T = TypeVar("T", bound=KeyValueItem)
 
-CONDITION_OUTCOMES = (
-    ItemAlreadyExistsError,
-    ItemNotFoundError,
-    VersionConflictError,
-    TransactionCanceledError,
-)
+CONDITION_OUTCOMES = (ConditionFailedError, TransactionCanceledError)
 """Answers to what the caller asked (does the key exist? is the version current?): DEBUG."""
 
 REFUSALS = (InvalidItemError, InvalidQueryError, StoreClosedError, TransactionClosedError)
@@ -162,28 +156,28 @@ class KeyValueStoreBase(ABC):
     def ping(self) -> bool:
         """True when the store is usable; never raises."""
 
-    def create(self, item: KeyValueItem) -> None:
+    def create(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
         """Write a new item; ItemAlreadyExistsError if its key is taken."""
         with self._operation("create", *_key_of(item)):
-            write = plan_create("create", item, self._entity_attribute)
+            write = plan_create("create", item, self._entity_attribute, condition)
             if self._indexes:
                 self._indexes.check_item("create", write.pk, write.sk, write.item)
             self._apply("create", write)
             settle(write, item)
 
-    def update(self, item: KeyValueItem) -> None:
+    def update(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
         """Set the item's non-None fields, remove its None fields; ItemNotFoundError if absent."""
         with self._operation("update", *_key_of(item)):
-            write = plan_update("update", item, self._entity_attribute)
+            write = plan_update("update", item, self._entity_attribute, condition)
             if self._indexes:
                 self._indexes.check_item("update", write.pk, write.sk, write.to_set)
             self._apply("update", write)
             settle(write, item)
 
-    def delete(self, pk: str, sk: str) -> None:
+    def delete(self, pk: str, sk: str, *, condition: Condition[Any] | None = None) -> None:
         """Remove the item at (pk, sk); ItemNotFoundError if absent."""
         with self._operation("delete", pk, sk):
-            self._apply("delete", plan_delete("delete", pk, sk))
+            self._apply("delete", plan_delete("delete", pk, sk, condition))
 
     def get_one(
         self, pk: str, sk: str, model_class: TypeForm[T], *, on_other: OnOther = "skip"

@@ -1,9 +1,10 @@
 """Errors every KeyValueStore raises.
 
 KeyValueStoreError                         any failure; the engine's error in __cause__
-├── ItemAlreadyExistsError   .pk .sk       create met an existing item
-├── ItemNotFoundError        .pk .sk       update, delete or require met no item
-├── VersionConflictError     .pk .sk       a VersionedItem's version is not the stored one
+├── ConditionFailedError     .pk .sk .item a write's condition did not hold; nothing written
+│   ├── ItemAlreadyExistsError             create met an existing item
+│   ├── ItemNotFoundError                  update, delete or require met no item
+│   └── VersionConflictError               a VersionedItem's version is not the stored one
 ├── TransactionCanceledError .reasons      a transaction wrote nothing
 ├── InvalidItemError                       (also ValueError) an item the store cannot hold
 ├── InvalidQueryError                      (also ValueError) bad key, query or cursor
@@ -20,7 +21,7 @@ say what the caller can do.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class KeyValueStoreError(Exception):
@@ -33,39 +34,64 @@ class KeyValueStoreError(Exception):
     retryable: ClassVar[bool] = False
 
 
-class ItemAlreadyExistsError(KeyValueStoreError):
-    """The operation needs (pk, sk) to be free and an item is there."""
+class ConditionFailedError(KeyValueStoreError):
+    """A write's condition did not hold at its key; nothing was written.
 
-    def __init__(self, operation: str, pk: str, sk: str) -> None:
-        """Build the error for `operation` at (pk, sk)."""
-        super().__init__(f"{operation}: an item already exists at pk={pk!r}, sk={sk!r}")
-        self.operation = operation
-        self.pk = pk
-        self.sk = sk
+    Attributes:
+        operation: The operation that was refused.
+        pk: The item's partition key.
+        sk: The item's sort key.
+        item: The item the condition met, as the model class the write named, or None
+            when there was no item (or it does not validate as that class).
+    """
 
-
-class ItemNotFoundError(KeyValueStoreError):
-    """The operation needs an item at (pk, sk) and there is none."""
-
-    def __init__(self, operation: str, pk: str, sk: str) -> None:
-        """Build the error for `operation` at (pk, sk)."""
-        super().__init__(f"{operation}: no item at pk={pk!r}, sk={sk!r}")
-        self.operation = operation
-        self.pk = pk
-        self.sk = sk
-
-
-class VersionConflictError(KeyValueStoreError):
-    """A VersionedItem's version is not the version stored; nothing was written."""
-
-    def __init__(self, operation: str, pk: str, sk: str, expected: int) -> None:
-        """Build the error for `operation` at (pk, sk), which expected version `expected`."""
-        super().__init__(
-            f"{operation}: the item at pk={pk!r}, sk={sk!r} is not at version {expected}"
+    def __init__(
+        self,
+        operation: str,
+        pk: str,
+        sk: str,
+        *,
+        item: Any = None,
+        message: str | None = None,
+    ) -> None:
+        """Build the error for `operation` at (pk, sk), with the item the condition met."""
+        text = message or (
+            f"{operation}: the condition did not hold at pk={pk!r}, sk={sk!r}; nothing was "
+            "written (the error's item is what the condition met)"
         )
+        super().__init__(text)
         self.operation = operation
         self.pk = pk
         self.sk = sk
+        self.item = item
+
+
+class ItemAlreadyExistsError(ConditionFailedError):
+    """The operation needs (pk, sk) to be free and an item is there (`item`)."""
+
+    def __init__(self, operation: str, pk: str, sk: str, *, item: Any = None) -> None:
+        """Build the error for `operation` at (pk, sk)."""
+        message = f"{operation}: an item already exists at pk={pk!r}, sk={sk!r}"
+        super().__init__(operation, pk, sk, item=item, message=message)
+
+
+class ItemNotFoundError(ConditionFailedError):
+    """The operation needs an item at (pk, sk) and there is none (`item` is None)."""
+
+    def __init__(self, operation: str, pk: str, sk: str) -> None:
+        """Build the error for `operation` at (pk, sk)."""
+        super().__init__(operation, pk, sk, message=f"{operation}: no item at pk={pk!r}, sk={sk!r}")
+
+
+class VersionConflictError(ConditionFailedError):
+    """A VersionedItem's version is not the version stored (`item`); nothing was written."""
+
+    def __init__(
+        self, operation: str, pk: str, sk: str, expected: int, *, item: Any = None
+    ) -> None:
+        """Build the error for `operation` at (pk, sk), which expected version `expected`."""
+        message = f"{operation}: the item at pk={pk!r}, sk={sk!r} is not at version {expected}"
+        super().__init__(operation, pk, sk, item=item, message=message)
         self.expected = expected
 
 
@@ -74,8 +100,9 @@ class TransactionCanceledError(KeyValueStoreError):
 
     Attributes:
         reasons: One entry per operation, in the order they were added: None for an
-            operation that would have succeeded, else the error it met
-            (ItemAlreadyExistsError, ItemNotFoundError or VersionConflictError).
+            operation that would have succeeded, else the error it met (a
+            ConditionFailedError: ItemAlreadyExistsError, ItemNotFoundError,
+            VersionConflictError, or the operation's own condition), with the item met.
     """
 
     def __init__(self, reasons: list[KeyValueStoreError | None]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from ._item import KeyValueItem
 from ._pages import DEFAULT_PAGE_SIZE, Page
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from ._entities import OnOther
     from ._transaction import Transaction
+    from ._where import Condition
 
 T = TypeVar("T", bound=KeyValueItem)
 
@@ -41,32 +42,39 @@ class KeyValueStore(Protocol):
         """Close the store."""
         ...
 
-    def create(self, item: KeyValueItem) -> None:
+    def create(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
         """Write a new item; nothing is overwritten.
 
+        `condition` (built with `where`) must also hold; of no item, only ``not_exists``
+        conditions hold.
+
         Raises:
-            ItemAlreadyExistsError: If an item exists at (item.pk, item.sk).
+            ItemAlreadyExistsError: If an item exists at (item.pk, item.sk); `.item` is it.
+            ConditionFailedError: If `condition` does not hold.
             InvalidItemError: If the item breaks a limit or holds a value with no wire form.
         """
         ...
 
-    def update(self, item: KeyValueItem) -> None:
+    def update(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
         """Give the stored item every field of `item`; nothing is created.
 
         Non-None fields are set, None fields removed; stored attributes that are not
-        fields of ``type(item)`` stay as they are.
+        fields of ``type(item)`` stay as they are. `condition` must hold of the stored item.
 
         Raises:
             ItemNotFoundError: If no item exists at (item.pk, item.sk).
+            ConditionFailedError: If `condition` does not hold; `.item` is the stored
+                item (VersionConflictError, a kind of it, for a stale VersionedItem).
             InvalidItemError: If the item breaks a limit or holds a value with no wire form.
         """
         ...
 
-    def delete(self, pk: str, sk: str) -> None:
-        """Remove the item at (pk, sk).
+    def delete(self, pk: str, sk: str, *, condition: Condition[Any] | None = None) -> None:
+        """Remove the item at (pk, sk), if `condition` (when given) holds of it.
 
         Raises:
             ItemNotFoundError: If no item exists there.
+            ConditionFailedError: If `condition` does not hold; `.item` is the stored item.
             InvalidItemError: If the key breaks the key limits.
         """
         ...

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._entities import DEFAULT_ENTITY_ATTRIBUTE
 from ._errors import InvalidQueryError, TransactionClosedError
-from ._writes import Create, Update, Write, plan_create, plan_delete, plan_require, plan_update
+from ._writes import (
+    Create,
+    Update,
+    Write,
+    plan_check,
+    plan_create,
+    plan_delete,
+    plan_require,
+    plan_update,
+)
 
 if TYPE_CHECKING:
     from ._indexes import Indexes
     from ._item import KeyValueItem
+    from ._where import Condition
 
 MAX_TRANSACTION_OPERATIONS = 100
 OPERATION = "transaction"
@@ -56,25 +66,36 @@ class Transaction:
         """The operations, in order, each with the item it came from (None for keys)."""
         return list(self._writes)
 
-    def create(self, item: KeyValueItem) -> None:
-        """Create `item`; the transaction fails if its key is taken."""
+    def create(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
+        """Create `item`; the transaction fails if its key is taken (or `condition` fails)."""
         self._refuse_if_ended(getattr(item, "pk", "?"), getattr(item, "sk", "?"))
-        self._add(plan_create(OPERATION, item, self._entity_attribute), item)
+        self._add(plan_create(OPERATION, item, self._entity_attribute, condition), item)
 
-    def update(self, item: KeyValueItem) -> None:
-        """Update with `item`'s fields; the transaction fails if the item is absent."""
+    def update(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
+        """Update with `item`'s fields; the transaction fails if the item is absent.
+
+        It fails too if `condition` does not hold of the stored item.
+        """
         self._refuse_if_ended(getattr(item, "pk", "?"), getattr(item, "sk", "?"))
-        self._add(plan_update(OPERATION, item, self._entity_attribute), item)
+        self._add(plan_update(OPERATION, item, self._entity_attribute, condition), item)
 
-    def delete(self, pk: str, sk: str) -> None:
-        """Delete the item at (pk, sk); the transaction fails if it is absent."""
+    def delete(self, pk: str, sk: str, *, condition: Condition[Any] | None = None) -> None:
+        """Delete the item at (pk, sk); it fails if the item is absent or `condition` fails."""
         self._refuse_if_ended(pk, sk)
-        self._add(plan_delete(OPERATION, pk, sk), None)
+        self._add(plan_delete(OPERATION, pk, sk, condition), None)
 
     def require(self, pk: str, sk: str) -> None:
         """Write nothing, but fail the transaction unless an item exists at (pk, sk)."""
         self._refuse_if_ended(pk, sk)
         self._add(plan_require(OPERATION, pk, sk), None)
+
+    def check(self, pk: str, sk: str, condition: Condition[Any]) -> None:
+        """Write nothing, but fail the transaction unless `condition` holds at (pk, sk).
+
+        The item need not exist: of no item, only ``not_exists`` conditions hold.
+        """
+        self._refuse_if_ended(pk, sk)
+        self._add(plan_check(OPERATION, pk, sk, condition), None)
 
     def _refuse_if_ended(self, pk: object, sk: object) -> None:
         if self._ended is not None:

@@ -9,9 +9,9 @@ a VersionedItem's version after success: the rules live here once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ._attributes import Tag, encode_changes, encode_item
+from ._attributes import Tag, decode_item, encode_changes, encode_item
 from ._entities import (
     DEFAULT_ENTITY_ATTRIBUTE,
     EntityError,
@@ -20,6 +20,7 @@ from ._entities import (
     view_of,
 )
 from ._errors import (
+    ConditionFailedError,
     InvalidItemError,
     ItemAlreadyExistsError,
     ItemNotFoundError,
@@ -28,6 +29,10 @@ from ._errors import (
 )
 from ._item import KeyValueItem, VersionedItem
 from ._limits import Item, key_problem
+from ._where import Condition
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 VERSION = "version"
 MAX_EXPRESSION_BYTES = 4096
@@ -42,6 +47,10 @@ class Create:
     sk: str
     item: Item
     version: int | None = None
+    condition: Condition[Any] | None = None
+    """What must also hold of the item at the key (of no item: only not_exists holds)."""
+    model: type[BaseModel] | None = None
+    """The class an item the condition met is decoded as, for the error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +64,10 @@ class Update:
     expected_version: int | None = None
     tag: Tag | None = None
     """The entity attribute and name, stored only where the item has none."""
+    condition: Condition[Any] | None = None
+    """What must also hold of the stored item."""
+    model: type[BaseModel] | None = None
+    """The class an item the condition met is decoded as, for the error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +76,10 @@ class Delete:
 
     pk: str
     sk: str
+    condition: Condition[Any] | None = None
+    """What must also hold of the stored item."""
+    model: type[BaseModel] | None = None
+    """The class an item the condition met is decoded as, for the error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +90,25 @@ class Require:
     sk: str
 
 
-Write: TypeAlias = Create | Update | Delete | Require
+@dataclass(frozen=True, slots=True)
+class Check:
+    """Write nothing; `condition` must hold of the item at the key (a transaction's check)."""
+
+    pk: str
+    sk: str
+    condition: Condition[Any]
+    model: type[BaseModel] | None = None
+    """The class an item the condition met is decoded as, for the error."""
+
+
+Write: TypeAlias = Create | Update | Delete | Require | Check
 
 
 def plan_create(
-    operation: str, item: KeyValueItem, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+    operation: str,
+    item: KeyValueItem,
+    entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
+    condition: object = None,
 ) -> Create:
     """The Create for `item`, its entity name stored; a VersionedItem is stored at version 1.
 
@@ -88,14 +119,19 @@ def plan_create(
     tag = new_item_tag(operation, item, entity_attribute)
     if not isinstance(item, VersionedItem):
         encoded = encode_item(operation, item, tag=tag)  # first: it refuses a keyless item
-        return Create(item.pk, item.sk, encoded)
+        checked = check_condition(operation, item.pk, item.sk, condition)
+        return Create(item.pk, item.sk, encoded, condition=checked, model=type(item))
     _check_version(operation, item)
     encoded = encode_item(operation, item, {VERSION: 1}, tag=tag)
-    return Create(item.pk, item.sk, encoded, version=1)
+    checked = check_condition(operation, item.pk, item.sk, condition)
+    return Create(item.pk, item.sk, encoded, version=1, condition=checked, model=type(item))
 
 
 def plan_update(
-    operation: str, item: KeyValueItem, entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE
+    operation: str,
+    item: KeyValueItem,
+    entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
+    condition: object = None,
 ) -> Update:
     """The Update for `item`; a VersionedItem expects its version and stores the next.
 
@@ -122,7 +158,11 @@ def plan_update(
             f"is {len(expression)} bytes; DynamoDB's limit is {MAX_EXPRESSION_BYTES}"
         )
         raise InvalidItemError(operation, item.pk, item.sk, reason)
-    return Update(item.pk, item.sk, to_set, tuple(to_remove), expected_version=expected, tag=tag)
+    checked = check_condition(operation, item.pk, item.sk, condition)
+    return Update(
+        item.pk, item.sk, to_set, tuple(to_remove), expected_version=expected, tag=tag,
+        condition=checked, model=type(item),
+    )  # fmt: skip
 
 
 def new_item_tag(operation: str, item: object, entity_attribute: str) -> Tag | None:
@@ -179,14 +219,52 @@ def update_expression(set_count: int, remove_count: int, *, tagged: bool = False
     return " ".join(clauses)
 
 
-def plan_delete(operation: str, pk: str, sk: str) -> Delete:
-    """The Delete of (pk, sk).
+def plan_delete(operation: str, pk: str, sk: str, condition: object = None) -> Delete:
+    """The Delete of (pk, sk), under `condition` if given.
 
     Raises:
-        InvalidItemError: If the key breaks the key limits.
+        InvalidItemError: If the key breaks the key limits, or `condition` is not a
+            Condition.
     """
     _check_key(operation, pk, sk)
-    return Delete(pk, sk)
+    checked = check_condition(operation, pk, sk, condition)
+    return Delete(pk, sk, condition=checked, model=None if checked is None else checked.model)
+
+
+def plan_check(operation: str, pk: str, sk: str, condition: object) -> Check:
+    """The Check of `condition` at (pk, sk).
+
+    Raises:
+        InvalidItemError: If the key breaks the key limits, or `condition` is not a
+            Condition.
+    """
+    _check_key(operation, pk, sk)
+    checked = check_condition(operation, pk, sk, condition)
+    if checked is None:
+        raise InvalidItemError(operation, pk, sk, "check takes a condition (built with where)")
+    return Check(pk, sk, checked, model=checked.model)
+
+
+def check_condition(operation: str, pk: str, sk: str, condition: object) -> Condition[Any] | None:
+    """`condition` if it is one (or None), checked against DynamoDB's expression limit.
+
+    Raises:
+        InvalidItemError: If it is not a Condition built with `where`, or its expression
+            is longer than DynamoDB's 4 KB.
+    """
+    if condition is None:
+        return None
+    if not isinstance(condition, Condition):
+        reason = f"condition must be built with where(...), not a {type(condition).__name__}"
+        raise InvalidItemError(operation, pk, sk, reason)
+    length = len(condition.compiled.expression.encode("utf-8"))
+    if length > MAX_EXPRESSION_BYTES:
+        reason = (
+            f"the condition's expression is {length} bytes; DynamoDB's limit is "
+            f"{MAX_EXPRESSION_BYTES}"
+        )
+        raise InvalidItemError(operation, pk, sk, reason)
+    return condition
 
 
 def plan_require(operation: str, pk: str, sk: str) -> Require:
@@ -215,16 +293,52 @@ def _check_key(operation: str, pk: str, sk: str) -> None:
         raise InvalidItemError(operation, str(pk), str(sk), problem)
 
 
-def condition_error(operation: str, write: Write, stored: Item | None) -> KeyValueStoreError | None:
-    """The error `write` meets when the item at its key is `stored` (None: no item)."""
+def condition_error(  # noqa: PLR0911 - one outcome per kind of write and failure
+    operation: str,
+    write: Write,
+    stored: Item | None,
+    entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
+) -> KeyValueStoreError | None:
+    """The error `write` meets when the item at its key is `stored` (None: no item).
+
+    The error carries the stored item, decoded as the write's model class.
+    """
+    if isinstance(write, Check):
+        if write.condition.holds(stored):
+            return None
+        met = _met(operation, stored, write.model, entity_attribute)
+        return ConditionFailedError(operation, write.pk, write.sk, item=met)
     if isinstance(write, Create):
-        return None if stored is None else ItemAlreadyExistsError(operation, write.pk, write.sk)
+        if stored is not None:
+            met = _met(operation, stored, write.model, entity_attribute)
+            return ItemAlreadyExistsError(operation, write.pk, write.sk, item=met)
+        if write.condition is not None and not write.condition.holds(None):
+            return ConditionFailedError(operation, write.pk, write.sk)
+        return None
     if stored is None:
         return ItemNotFoundError(operation, write.pk, write.sk)
+    if isinstance(write, Require):
+        return None
     expected = write.expected_version if isinstance(write, Update) else None
     if expected is not None and stored_version(stored) != expected:
-        return VersionConflictError(operation, write.pk, write.sk, expected)
+        met = _met(operation, stored, write.model, entity_attribute)
+        return VersionConflictError(operation, write.pk, write.sk, expected, item=met)
+    if write.condition is not None and not write.condition.holds(stored):
+        met = _met(operation, stored, write.model, entity_attribute)
+        return ConditionFailedError(operation, write.pk, write.sk, item=met)
     return None
+
+
+def _met(
+    operation: str, stored: Item | None, model: type[BaseModel] | None, entity_attribute: str
+) -> Any:
+    """The item a failed condition met, as `model`; None if absent or not such an item."""
+    if stored is None or model is None or not issubclass(model, KeyValueItem):
+        return None
+    try:
+        return decode_item(operation, stored, model, entity_attribute)
+    except InvalidItemError:
+        return None
 
 
 def stored_version(stored: Item) -> int | None:

@@ -44,6 +44,7 @@ class Table:
     ) -> None:
         """Start empty."""
         self._partitions: dict[str, Partition[str]] = {}
+        self._entity_attribute = entity_attribute
         self._views = {spec.name: IndexView(spec, entity_attribute) for spec in indexes}
         self._local = [view for view in self._views.values() if view.spec.local]
         self._global = [view for view in self._views.values() if not view.spec.local]
@@ -84,7 +85,7 @@ class Table:
             InvalidItemError: If an update would leave the item above 400 KB.
         """
         stored = self.get(write.pk, write.sk)
-        error = condition_error(operation, write, stored)
+        error = condition_error(operation, write, stored, self._entity_attribute)
         if error is None and isinstance(write, Update) and stored is not None:
             check_item_size(operation, write.pk, write.sk, _updated(stored, write))
         return error
