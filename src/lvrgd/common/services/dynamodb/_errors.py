@@ -37,7 +37,7 @@ from lvrgd.common.services.kvstore._errors import (
     WriteOutcomeUnknownError,
 )
 
-WRITES = frozenset({"create", "update", "delete", "put_many", "transaction"})
+WRITES = frozenset({"create", "update", "delete", "patch", "put_many", "transaction"})
 """Operations whose refused input is an item (InvalidItemError); reads get InvalidQueryError."""
 
 THROTTLING_CODES = frozenset(

@@ -19,6 +19,7 @@ from lvrgd.common.services.kvstore._conditions import (
     LessThan,
     SortKeyCondition,
 )
+from lvrgd.common.services.kvstore._patch import patch_request
 from lvrgd.common.services.kvstore._writes import (
     VERSION,
     Check,
@@ -32,6 +33,7 @@ from lvrgd.common.services.kvstore._writes import (
 if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._indexes import IndexQuery, Position
     from lvrgd.common.services.kvstore._limits import Item
+    from lvrgd.common.services.kvstore._patch import Patch
     from lvrgd.common.services.kvstore._where import Condition
     from lvrgd.common.services.kvstore._writes import Write
 
@@ -71,6 +73,24 @@ def transact_item(table: str, write: Write) -> Request:
         return {"ConditionCheck": check_request(table, write.pk, write.sk, write.condition)}
     kind = {Create: "Put", Update: "Update", Delete: "Delete"}[type(write)]
     return {kind: write_request(table, write)}
+
+
+def patch_item_request(table: str, patch: Patch) -> Request:
+    """UpdateItem carrying out `patch`: its changes, its conditions, the item after."""
+    expressions = patch_request(patch)
+    request: Request = {
+        "TableName": table,
+        "Key": encode_key(patch.pk, patch.sk),
+        "UpdateExpression": expressions.update,
+        "ExpressionAttributeNames": expressions.names,
+        "ReturnValues": "ALL_NEW" if patch.return_item else "NONE",
+        **ALL_OLD,
+    }
+    if expressions.condition:
+        request["ConditionExpression"] = expressions.condition
+    if expressions.values:
+        request["ExpressionAttributeValues"] = expressions.values
+    return request
 
 
 def check_request(table: str, pk: str, sk: str, condition: Condition[Any]) -> Request:

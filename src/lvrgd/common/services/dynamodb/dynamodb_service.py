@@ -12,11 +12,13 @@ from lvrgd.common.services.kvstore._attributes import encode_key
 from lvrgd.common.services.kvstore._base import KeyValueStoreBase
 from lvrgd.common.services.kvstore._batches import MAX_BATCH_GET_KEYS, MAX_BATCH_WRITE_ITEMS, chunks
 from lvrgd.common.services.kvstore._errors import (
+    ConditionFailedError,
     ItemNotFoundError,
     KeyValueStoreError,
     StoreUnavailableError,
     TransactionCanceledError,
 )
+from lvrgd.common.services.kvstore._patch import patch_error
 from lvrgd.common.services.kvstore._writes import Create, Update
 
 from . import _table
@@ -26,6 +28,7 @@ from ._requests import (
     batch_get_request,
     batch_write_request,
     get_request,
+    patch_item_request,
     query_request,
     start_key,
     transact_item,
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._conditions import KeyQuery
     from lvrgd.common.services.kvstore._indexes import Position
     from lvrgd.common.services.kvstore._limits import Item
+    from lvrgd.common.services.kvstore._patch import Patch
     from lvrgd.common.services.kvstore._writes import Delete, Write
     from lvrgd.common.services.logging import LoggingService
 
@@ -155,6 +159,22 @@ class DynamoDBService(KeyValueStoreBase):
             if error is not None:
                 raise error from exc
             self._logger.debug("a resent write met its own result", op=operation)
+
+    def _patch(self, operation: str, patch: Patch) -> Item | None:
+        """UpdateItem with the patch's expressions; a failed condition says what it met."""
+        request = patch_item_request(self._table, patch)
+        try:
+            answer = self._client.update_item(**request)
+        except ClientError as exc:
+            if error_code(exc) != "ConditionalCheckFailedException":
+                raise
+            old: Item | None = exc.response.get("Item")  # type: ignore[assignment]
+            if old is None:
+                old = self._read_now(patch.pk, patch.sk)
+            error = patch_error(operation, patch, old, self._entity_attribute)
+            raise (error or ConditionFailedError(operation, patch.pk, patch.sk)) from exc
+        after: Item | None = answer.get("Attributes")
+        return after
 
     def _fetch(self, pk: str, sk: str) -> Item | None:
         return self._read(pk, sk, consistent=self._config.consistent_reads)

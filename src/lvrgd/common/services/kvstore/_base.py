@@ -37,12 +37,13 @@ from ._indexes import Indexes
 from ._item import KeyValueItem
 from ._limits import key_problem
 from ._pages import DEFAULT_PAGE_SIZE, Page, next_cursor, page_query
+from ._patch import Patch, patched_keys, plan_patch, validated
 from ._reads import Reader, read_page, read_up_to
 from ._transaction import Transaction
 from ._writes import Create, Delete, Update, Write, plan_create, plan_delete, plan_update, settle
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
     from types import TracebackType
 
     from typing_extensions import Self, TypeForm
@@ -101,6 +102,15 @@ class KeyValueStoreBase(ABC):
     @abstractmethod
     def _apply(self, operation: str, write: Create | Update | Delete) -> None:
         """Carry out one conditional write, raising the port's error if its condition fails."""
+
+    @abstractmethod
+    def _patch(self, operation: str, patch: Patch) -> Item | None:
+        """Carry out a patch under its conditions; the item after it (None if not asked for).
+
+        Raises:
+            ItemNotFoundError, ConditionFailedError, InvalidItemError: As `patch_error`
+                says of the item the patch met, or as the change itself fails.
+        """
 
     @abstractmethod
     def _fetch(self, pk: str, sk: str) -> Item | None:
@@ -173,6 +183,37 @@ class KeyValueStoreBase(ABC):
                 self._indexes.check_item("update", write.pk, write.sk, write.to_set)
             self._apply("update", write)
             settle(write, item)
+
+    def patch(  # noqa: PLR0913 - the port's signature
+        self,
+        pk: str,
+        sk: str,
+        model_class: type[T],
+        *,
+        set: Mapping[str, Any] | None = None,  # noqa: A002 - the port's name for the action
+        remove: Sequence[str] = (),
+        add: Mapping[str, Any] | None = None,
+        append: Mapping[str, Any] | None = None,
+        set_if_absent: Mapping[str, Any] | None = None,
+        condition: Condition[Any] | None = None,
+        upsert: bool = False,
+        return_item: bool = True,
+    ) -> T | None:
+        """Change some attributes of the item at (pk, sk); the item after, as `model_class`."""
+        with self._operation("patch", pk, sk):
+            plan = plan_patch(
+                "patch", pk, sk, model_class, set_=set, remove=remove, add=add, append=append,
+                set_if_absent=set_if_absent, condition=condition, upsert=upsert,
+                return_item=return_item, entity_attribute=self._entity_attribute,
+                indexes=self._indexes,
+            )  # fmt: skip
+            if self._indexes:
+                self._indexes.check_item("patch", pk, sk, patched_keys(plan))
+            after = self._patch("patch", plan)
+            if after is None or not plan.return_item:
+                return None
+            item: T = validated("patch", plan, after, self._entity_attribute)  # type: ignore[assignment]
+            return item
 
     def delete(self, pk: str, sk: str, *, condition: Condition[Any] | None = None) -> None:
         """Remove the item at (pk, sk); ItemNotFoundError if absent."""

@@ -8,7 +8,7 @@ from ._item import KeyValueItem
 from ._pages import DEFAULT_PAGE_SIZE, Page
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from contextlib import AbstractContextManager
     from types import TracebackType
 
@@ -66,6 +66,45 @@ class KeyValueStore(Protocol):
             ConditionFailedError: If `condition` does not hold; `.item` is the stored
                 item (VersionConflictError, a kind of it, for a stale VersionedItem).
             InvalidItemError: If the item breaks a limit or holds a value with no wire form.
+        """
+        ...
+
+    def patch(  # noqa: PLR0913 - one keyword per kind of change
+        self,
+        pk: str,
+        sk: str,
+        model_class: type[T],
+        *,
+        set: Mapping[str, Any] | None = None,  # noqa: A002 - DynamoDB's name for the action
+        remove: Sequence[str] = (),
+        add: Mapping[str, Any] | None = None,
+        append: Mapping[str, Any] | None = None,
+        set_if_absent: Mapping[str, Any] | None = None,
+        condition: Condition[Any] | None = None,
+        upsert: bool = False,
+        return_item: bool = True,
+    ) -> T | None:
+        """Change some attributes of the item at (pk, sk), in one atomic step.
+
+        Paths are fields of `model_class` (``"stock"``), dotted for nested models
+        (``"address.city"``), with ``[i]`` for list elements. `set` sets values, `remove`
+        removes attributes, `add` adds to a number (a counter; negative to subtract) or
+        to a set, `append` appends to a list, `set_if_absent` sets only where the
+        attribute is absent. Each value is validated as its field. The item must exist
+        unless `upsert`, must be of `model_class`'s entity, and must still read as
+        `model_class` after the change. A VersionedItem's version is bumped.
+
+        Returns:
+            The item after the change as `model_class`; None with ``return_item=False``.
+
+        Raises:
+            ItemNotFoundError: If there is no item and `upsert` is False.
+            ConditionFailedError: If `condition` does not hold; `.item` is the item met.
+            InvalidItemError: Before sending, for a path the model lacks, a value its
+                field refuses, a required field removed, ``add`` on what is neither a
+                number nor a set, ``append`` on what is not a list, overlapping paths,
+                an index key left stale; at the store, for an item of another entity,
+                a missing parent of a nested path, a number out of DynamoDB's range.
         """
         ...
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._conditions import KeyQuery
     from lvrgd.common.services.kvstore._indexes import IndexSpec, Position
     from lvrgd.common.services.kvstore._limits import Item
+    from lvrgd.common.services.kvstore._patch import Patch
     from lvrgd.common.services.kvstore._writes import Create, Delete, Update, Write
     from lvrgd.common.services.logging import LoggingService
 
@@ -103,6 +104,11 @@ class InMemoryKeyValueStore(KeyValueStoreBase):
             if error is not None:
                 raise error
             self._table.apply(write)
+
+    def _patch(self, operation: str, patch: Patch) -> Item | None:
+        with self._lock:
+            self._table.propagation.tick()
+            return self._table.patch(operation, patch)
 
     def _fetch(self, pk: str, sk: str) -> Item | None:
         with self._lock:

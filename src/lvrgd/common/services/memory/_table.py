@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lvrgd.common.services.kvstore._attributes import check_item_size
+from lvrgd.common.services.kvstore._patch import Patch, apply_patch, patch_error, validated
 from lvrgd.common.services.kvstore._writes import (
     Create,
     Delete,
@@ -100,6 +101,23 @@ class Table:
                 self.put(write.pk, write.sk, _updated(stored, write))
         elif isinstance(write, Delete):
             self._remove(write.pk, write.sk)
+
+    def patch(self, operation: str, patch: Patch) -> Item:
+        """Carry out `patch`, its conditions checked and its result validated first.
+
+        Raises:
+            ItemNotFoundError, ConditionFailedError, InvalidItemError: What the patch
+                meets; nothing is written then.
+        """
+        stored = self.get(patch.pk, patch.sk)
+        error = patch_error(operation, patch, stored, self._entity_attribute)
+        if error is not None:
+            raise error
+        after = apply_patch(operation, patch, stored)
+        validated(operation, patch, after, self._entity_attribute)
+        check_item_size(operation, patch.pk, patch.sk, after)
+        self.put(patch.pk, patch.sk, after)
+        return after
 
     def put(self, pk: str, sk: str, item: Item) -> None:
         """Store `item` at (pk, sk), replacing what is there, and index it."""
