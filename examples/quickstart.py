@@ -1,7 +1,9 @@
 """Quickstart: customers and their orders in one table.
 
 A customer's profile and orders share one partition, so one query reads the customer
-with every order, each item as its own class (docs/collections.md). Three secondary
+with every order, each item as its own class (docs/collections.md). A product's stock
+is decremented atomically, under a condition that it stays at or above zero
+(docs/updates.md). Three secondary
 indexes read the table from other sides (docs/indexes.md): open orders by status and
 date (an order leaves it when it ships), customers by email (keys only, read whole
 with ``hydrate``), and the inverted index (sort key first).
@@ -32,6 +34,7 @@ from loguru import logger
 from pydantic import Field, computed_field
 
 from lvrgd.common.services import (
+    ConditionFailedError,
     DynamoDBConfig,
     DynamoDBService,
     IndexSpec,
@@ -42,6 +45,7 @@ from lvrgd.common.services import (
     LoggingService,
     create_table,
 )
+from lvrgd.common.services.conditions import where
 
 
 class Status(Enum):
@@ -77,6 +81,17 @@ class Order(KeyValueItem, entity="order"):
     def open_status(self) -> str | None:
         """The open-orders index's partition key, while the order is open."""
         return None if self.status is Status.SHIPPED else f"open#{self.status.value}"
+
+
+class Product(KeyValueItem, entity="product"):
+    """A product: pk ``product#<sku>``, sk ``#stock``."""
+
+    name: str
+    stock: int
+
+
+# A condition written with the model's own fields: mypy checks the name and the type.
+IN_STOCK = where(Product, lambda p: p.stock >= 1)
 
 
 class CustomerKey(KeyValueItem, entity=Customer):
@@ -149,6 +164,8 @@ def run(store: KeyValueStore, customer: str) -> None:
     profiles = store.query_by_pk("#profile", Customer, index="inverted", equals=ada)
     print(f"profiles through the inverted index: {[c.name for c in profiles]}")
 
+    sell_pens(store, customer)
+
     try:
         store.create(Customer(pk=ada, sk="#profile", name="Someone else", email="x@example.com"))
     except ItemAlreadyExistsError as error:
@@ -162,6 +179,25 @@ def run(store: KeyValueStore, customer: str) -> None:
     for key in written:
         store.delete(key.pk, key.sk)
     print(f"deleted {len(written)} items; left in {ada!r}: {store.query_by_pk(ada, KeyValueItem)}")
+
+
+def sell_pens(store: KeyValueStore, customer: str) -> None:
+    """Sell three pens of two in stock: a counter without read-modify-write."""
+    pen = f"product#pen-{customer}"
+    store.create(Product(pk=pen, sk="#stock", name="Fountain pen", stock=2))
+    for _ in range(3):
+        print(sell_one(store, pen))
+    store.delete(pen, "#stock")
+
+
+def sell_one(store: KeyValueStore, pk: str) -> str:
+    """Take one off the stock in one atomic UpdateItem, refused at zero."""
+    try:
+        left = store.patch(pk, "#stock", Product, add={"stock": -1}, condition=IN_STOCK)
+    except ConditionFailedError as error:  # the error carries the item the condition met
+        stock = error.item.stock if isinstance(error.item, Product) else "?"
+        return f"not sold: the condition failed, stock is {stock}"
+    return f"sold a pen, {left.stock if left else '?'} left"
 
 
 def main(argv: list[str] | None = None) -> int:

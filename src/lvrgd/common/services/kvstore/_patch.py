@@ -354,7 +354,7 @@ def _refuse_stale_index_keys(
         if touched:
             refuse(
                 f"the patch changes {', '.join(touched)}, from which {computed!r} (a key of index "
-                f"{index_keys[computed]!r}) derives; set {computed!r} in the same patch"
+                f"{index_keys[computed]!r}) derives; set (or remove) {computed!r} in the same patch"
             )
 
 
