@@ -22,7 +22,7 @@ import types
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Union, get_args, get_origin
 
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from ._limits import AttributeValue, Item
 
 VERSION = "version"
+_EXACT = Context(prec=300, Emax=999, Emin=-999)
+"""Exact sums of DynamoDB numbers (the default context rounds to 28 digits)."""
 Kind = Literal["set", "remove", "add", "append", "set_if_absent"]
 _PATH = re.compile(r"[^.\[\]]+|\[\d+\]")
 
@@ -628,7 +630,7 @@ def _apply(operation: str, patch: Patch, item: Item, action: Action) -> None:  #
         base_number = Decimal(current["N"]) if current is not None and "N" in current else None
         if current is not None and base_number is None:
             refuse(f"{_shown(action.segments)}: add meets a value that is not a number")
-        total = (base_number or Decimal(0)) + Decimal(wire["N"])
+        total = _EXACT.add(base_number or Decimal(0), Decimal(wire["N"]))
         try:
             _put(container, last, {"N": normalized_number(total)})
         except ValueError as exc:

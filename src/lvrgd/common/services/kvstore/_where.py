@@ -201,7 +201,7 @@ class Path:
 
     def __getattr__(self, name: str) -> Path:
         """The field `name` of the model at this path."""
-        if name.startswith("__"):  # protocols probed by Python itself (copy, pickle...)
+        if name.startswith("_"):  # Python's own probes (copy, pickle...): no field is private
             raise AttributeError(name)
         model = _model_of(self._annotation)
         if model is None:
