@@ -33,6 +33,8 @@ class Feature(enum.Enum):
     """An update that leaves an item at exactly 400 KB is accepted."""
     UTF8_KEY_CONDITIONS = "utf8_key_conditions"
     """Sort-key conditions compare UTF-8 bytes (not UTF-16 code units)."""
+    SERIAL_UPDATES = "serial_updates"
+    """Concurrent UpdateItems of one item apply one after another: no increment is lost."""
     LOCAL_INDEX_FETCH = "local_index_fetch"
     """A local index query reads attributes its projection lacks from the table."""
     TABLE_SCHEMA = "table_schema"

@@ -40,6 +40,7 @@ TYPE_CODES: frozenset[str] = frozenset(typing.get_args(TypeCode))
 MAX_IN_VALUES = 100
 """DynamoDB's most values on the right of IN."""
 OPERATION = "where"
+_EXACT_TYPES = frozenset({str, int, float, Decimal, bool, bytes})
 
 Segment = str | int
 """A map key (a field's stored name) or a list index."""
@@ -203,20 +204,11 @@ class Path:
         """The field `name` of the model at this path."""
         if name.startswith("_"):  # Python's own probes (copy, pickle...): no field is private
             raise AttributeError(name)
-        model = _model_of(self._annotation)
-        if model is None:
-            reason = f"{self._shown} is not a model: it has no field {name!r}"
-            raise InvalidQueryError(OPERATION, "-", reason)
-        field = model.model_fields.get(name)
-        if field is not None:
-            stored = field.serialization_alias or field.alias or name
-            return Path(field.annotation, (*self._segments, stored), f"{self._shown}.{name}")
-        computed = model.model_computed_fields.get(name)
-        if computed is not None:
-            stored = computed.alias or name
-            return Path(computed.return_type, (*self._segments, stored), f"{self._shown}.{name}")
-        reason = f"{model.__name__} has no field {name!r}"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        step = _field_step(self._annotation, name)
+        if isinstance(step, str):
+            raise InvalidQueryError(OPERATION, "-", step.format(shown=self._shown))
+        stored, annotation = step
+        return Path(annotation, (*self._segments, stored), f"{self._shown}.{name}")
 
     def __getitem__(self, key: int | str) -> Path:
         """A list's element (an int) or a map's entry (a str)."""
@@ -313,6 +305,24 @@ class _Size:
     __hash__ = None  # type: ignore[assignment]
 
 
+@lru_cache(maxsize=4096)
+def _field_step(annotation: Any, name: str) -> tuple[str, Any] | str:
+    """The stored name and type of field `name` of the model `annotation`, or why not.
+
+    Cached: a condition built per call reads the same fields again and again.
+    """
+    model = _model_of(annotation)
+    if model is None:
+        return f"{{shown}} is not a model: it has no field {name!r}"
+    field = model.model_fields.get(name)
+    if field is not None:
+        return field.serialization_alias or field.alias or name, field.annotation
+    computed = model.model_computed_fields.get(name)
+    if computed is not None:
+        return computed.alias or name, computed.return_type
+    return f"{model.__name__} has no field {name!r}"
+
+
 def _model_of(annotation: Any) -> type[BaseModel] | None:
     plain = _plain(annotation)
     return plain if isinstance(plain, type) and issubclass(plain, BaseModel) else None
@@ -340,6 +350,12 @@ def _encoded(path: Path, value: object) -> AttributeValue:
         reason = f"{shown} is compared with None, which is stored as no attribute: use not_exists"
         raise InvalidQueryError(OPERATION, "-", reason)
     annotation = path._annotation  # noqa: SLF001
+    kind = type(value)
+    if kind in _EXACT_TYPES and (kind is annotation or kind is _plain(annotation)):
+        try:  # a value of exactly the field's simple type: nothing to validate
+            return encode_value(value)
+        except _RefusedError as exc:
+            raise InvalidQueryError(OPERATION, "-", f"{shown}: {exc}") from None
     try:
         validated = _adapter(annotation).validate_python(value) if annotation is not Any else value
         return encode_value(validated)
@@ -487,8 +503,11 @@ class Condition(Generic[M]):
 
     @property
     def compiled(self) -> Compiled:
-        """The expression DynamoDB evaluates (computed once)."""
-        return _compiled(self)
+        """The expression DynamoDB evaluates (computed once, kept on the condition)."""
+        cached: Compiled | None = self.__dict__.get("_compiled")
+        if cached is None:
+            cached = self.__dict__["_compiled"] = _compiled_by_shape(self.node)
+        return cached
 
     def holds(self, item: Item | None) -> bool:
         """Whether the condition holds of the wire item `item` (None: no item)."""
@@ -533,18 +552,63 @@ class Compiled:
     values: dict[str, AttributeValue]
 
 
-_COMPILED: dict[int, tuple[Condition[Any], Compiled]] = {}
+_SHAPES: dict[tuple[object, ...], tuple[str, dict[str, str]]] = {}
+_MAX_SHAPES = 1024
 
 
-def _compiled(condition: Condition[Any]) -> Compiled:
-    cached = _COMPILED.get(id(condition))
-    if cached is not None and cached[0] is condition:
-        return cached[1]
-    compiled = compile_node(condition.node)
-    if len(_COMPILED) > 4096:  # noqa: PLR2004 - bounded: conditions built per call
-        _COMPILED.clear()
-    _COMPILED[id(condition)] = (condition, compiled)
-    return compiled
+def _compiled_by_shape(node: Node) -> Compiled:
+    """`compile_node`'s result, its expression reused for conditions of the same shape.
+
+    A condition built per call (``where(P, lambda p: p.stock >= n)``) differs from the
+    last only in its values: its expression and names are looked up by its shape, and
+    only the values are filled in, in the order `compile_node` numbers them.
+    """
+    shape: list[object] = []
+    values: list[AttributeValue] = []
+    _flatten(node, shape, values)
+    key = tuple(shape)
+    known = _SHAPES.get(key)
+    if known is None:
+        compiled = compile_node(node)
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        _SHAPES[key] = (compiled.expression, compiled.names)
+        return compiled
+    expression, names = known
+    return Compiled(expression, names, {f":c{i}": value for i, value in enumerate(values)})
+
+
+def _flatten(node: Node, shape: list[object], values: list[AttributeValue]) -> None:
+    """The node's structure into `shape`, its values into `values`, in rendering order."""
+    shape.append(type(node))
+    if isinstance(node, And | Or):
+        _flatten(node.left, shape, values)
+        _flatten(node.right, shape, values)
+    elif isinstance(node, Not):
+        _flatten(node.inner, shape, values)
+    elif isinstance(node, Compare):
+        shape.append(node.op)
+        _flatten_operand(node.left, shape, values)
+        _flatten_operand(node.right, shape, values)
+    elif isinstance(node, Between):
+        for operand in (node.left, node.low, node.high):
+            _flatten_operand(operand, shape, values)
+    elif isinstance(node, In):
+        shape.append(len(node.values))
+        for operand in (node.left, *node.values):
+            _flatten_operand(operand, shape, values)
+    elif isinstance(node, Function):
+        shape += [node.name, node.path.segments]
+        if node.operand is not None:
+            _flatten_operand(node.operand, shape, values)
+
+
+def _flatten_operand(operand: Operand, shape: list[object], values: list[AttributeValue]) -> None:
+    if isinstance(operand, Value):
+        shape.append(Value)
+        values.append(operand.wire)
+    else:
+        shape += [type(operand), operand.segments]
 
 
 def compile_node(node: Node) -> Compiled:  # noqa: C901 - one small renderer per kind
