@@ -106,7 +106,7 @@ def test_names_are_placeholders_once_each_and_list_indexes_are_literal() -> None
         (lambda t: contains(t.tags, "a"), True),
         (lambda t: contains(t.tags, "z"), False),
         (lambda t: contains(t.lines, "y"), True),
-        (lambda t: size(t.name) == 6, True),  # UTF-8 bytes, not characters
+        (lambda t: size(t.name) == 5, True),  # UTF-16 code units, as DynamoDB counts
         (lambda t: size(t.blob) == 3, True),
         (lambda t: size(t.tags) == 2, True),
         (lambda t: size(t.extra) == 1, True),
@@ -115,7 +115,7 @@ def test_names_are_placeholders_once_each_and_list_indexes_are_literal() -> None
         (lambda t: attribute_type(t.count, "S"), False),
         (lambda t: exists(t.address.city), True),
         (lambda t: not_exists(t.address.zip), True),
-        (lambda t: t.address.zip != "x", False),  # absent: false
+        (lambda t: t.address.zip != "x", True),  # absent: unequal to anything
         (lambda t: ~(t.count == 1) & (t.count == 10), True),
         (lambda t: (t.count == 1) | (t.count == 10), True),
         (lambda t: t.extra["k"] == 1, True),
@@ -129,7 +129,8 @@ def test_conditions_evaluate_as_dynamodb_does(build: Any, *, expected: bool) -> 
 def test_of_no_item_only_not_exists_holds() -> None:
     assert where(Thing, lambda t: not_exists(t.count)).holds(None)
     assert not where(Thing, lambda t: exists(t.count)).holds(None)
-    assert not where(Thing, lambda t: t.count != 1).holds(None)
+    assert not where(Thing, lambda t: t.count == 1).holds(None)
+    assert where(Thing, lambda t: t.count != 1).holds(None)
 
 
 def test_conditions_combine_outside_where_too() -> None:
@@ -155,6 +156,8 @@ def test_conditions_combine_outside_where_too() -> None:
         (lambda t: in_(t.count, []), "1 to 100 values"),
         (lambda t: size(t.tags) > "2", "whole number"),  # type: ignore[operator]
         (lambda t: attribute_type(t.count, "X"), "attribute_type takes"),  # type: ignore[arg-type]
+        (lambda t: t.tags > {"a"}, "orders numbers, strings and binaries only"),
+        (lambda t: between(t.lines, ["a"], ["b"]), "orders numbers, strings and binaries only"),
     ],
 )
 def test_what_where_refuses(build: Any, message: str) -> None:

@@ -26,6 +26,7 @@ from lvrgd.common.services.kvstore._writes import (
     Update,
     Write,
     condition_error,
+    met_item,
 )
 
 ReadItem = Callable[[str, str], Item | None]
@@ -62,7 +63,7 @@ def condition_failure(  # noqa: PLR0913 - each argument is a distinct part of th
     if resent and already_applied(write, old):
         return None
     error = condition_error(operation, write, old, entity_attribute)
-    return error or _natural_error(operation, write, old)
+    return error or _natural_error(operation, write, old, entity_attribute)
 
 
 def already_applied(write: Write, old: Item | None) -> bool:
@@ -117,14 +118,17 @@ def _old_item(write: Write, response: Mapping[str, Any], read: ReadItem) -> Item
     return read(write.pk, write.sk)
 
 
-def _natural_error(operation: str, write: Write, old: Item | None) -> KeyValueStoreError:
+def _natural_error(
+    operation: str, write: Write, old: Item | None, entity_attribute: str
+) -> KeyValueStoreError:
     """The error of a condition the engine found false where our evaluation finds it true.
 
     Either the item changed again between the failed write and our look at it, or the
     engine reads the condition otherwise than the rules the store evaluates.
     """
     if getattr(write, "condition", None) is not None:
-        return ConditionFailedError(operation, write.pk, write.sk)
+        met = met_item(operation, old, getattr(write, "model", None), entity_attribute)
+        return ConditionFailedError(operation, write.pk, write.sk, item=met)
     if isinstance(write, Create):
         return ItemAlreadyExistsError(operation, write.pk, write.sk)
     if old is not None and isinstance(write, Check):

@@ -19,7 +19,7 @@ from lvrgd.common.services.kvstore._errors import (
     TransactionCanceledError,
 )
 from lvrgd.common.services.kvstore._patch import patch_error
-from lvrgd.common.services.kvstore._writes import Create, Update
+from lvrgd.common.services.kvstore._writes import Create, Update, met_item
 
 from . import _table
 from ._errors import error_code, translate
@@ -172,7 +172,10 @@ class DynamoDBService(KeyValueStoreBase):
             if old is None:
                 old = self._read_now(patch.pk, patch.sk)
             error = patch_error(operation, patch, old, self._entity_attribute)
-            raise (error or ConditionFailedError(operation, patch.pk, patch.sk)) from exc
+            if error is None:  # the engine read the condition otherwise than the store does
+                met = met_item(operation, old, patch.model, self._entity_attribute)
+                error = ConditionFailedError(operation, patch.pk, patch.sk, item=met)
+            raise error from exc
         after: Item | None = answer.get("Attributes")
         return after
 

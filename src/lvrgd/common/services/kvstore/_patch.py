@@ -169,6 +169,13 @@ def _actions(  # noqa: PLR0913 - the patch's five kinds of change
         if not isinstance(given, Mapping):
             refuse(f"{kind} maps paths to values, got a {type(given).__name__}")
         actions += [_action(refuse, model, kind, path, value) for path, value in given.items()]
+    # An empty set is stored as no attribute (DynamoDB has no empty set), as every write does.
+    actions = [
+        Action("remove", action.segments)
+        if action.kind == "set" and action.value == {"L": []} and _is_set_field(model, action)
+        else action
+        for action in actions
+    ]
     if isinstance(remove, str) or not isinstance(remove, Sequence):
         refuse("remove is a sequence of paths")
     actions += [_removal(refuse, model, path) for path in remove]
@@ -250,6 +257,16 @@ def _check_add(refuse: _Refuser, path: str, resolved: Path, annotation: Any, val
             refuse(f"{path}: add to a number takes a number, got {type(value).__name__}")
     else:
         refuse(f"{path}: add works on numbers and sets, not {_name(annotation)}")
+
+
+def _is_set_field(model: type[BaseModel], action: Action) -> bool:
+    if len(action.segments) != 1:
+        return False
+    for name, field in model.model_fields.items():
+        if (field.serialization_alias or field.alias or name) == action.segments[0]:
+            annotation = _plain(field.annotation)
+            return (get_origin(annotation) or annotation) in (set, frozenset, AbstractSet)
+    return False
 
 
 def _removal(refuse: _Refuser, model: type[BaseModel], path: object) -> Action:
@@ -584,7 +601,7 @@ def apply_patch(operation: str, patch: Patch, stored: Item | None) -> Item:
     item: Item = (
         dict(stored) if stored is not None else {"pk": {"S": patch.pk}, "sk": {"S": patch.sk}}
     )
-    for action in patch.actions:
+    for action in _in_dynamodb_order(patch.actions):
         _apply(operation, patch, item, action)
     if patch.entity is not None and patch.entity[0] not in item:
         item[patch.entity[0]] = {"S": patch.entity[1]}
@@ -592,6 +609,23 @@ def apply_patch(operation: str, patch: Patch, stored: Item | None) -> Item:
         current = item.get(VERSION, {}).get("N", "0")
         item[VERSION] = {"N": str(int(current) + 1)}
     return item
+
+
+def _in_dynamodb_order(actions: tuple[Action, ...]) -> list[Action]:
+    """The actions in an order that gives DynamoDB's result applied one by one.
+
+    DynamoDB reads every list index against the list before the update: elements set
+    (replaced, or appended past the end in order of their index) come first, then the
+    removed ones, from the highest index down.
+    """
+
+    def order(action: Action) -> tuple[int, int]:
+        last = action.segments[-1]
+        if not isinstance(last, int):
+            return (0, 0)
+        return (2, -last) if action.kind == "remove" else (1, last)
+
+    return sorted(actions, key=order)
 
 
 def _apply(operation: str, patch: Patch, item: Item, action: Action) -> None:  # noqa: C901, PLR0912

@@ -45,8 +45,8 @@ class KeyValueStore(Protocol):
     def create(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
         """Write a new item; nothing is overwritten.
 
-        `condition` (built with `where`) must also hold; of no item, only ``not_exists``
-        conditions hold.
+        `condition` (built with `where`) must also hold; of no item, ``not_exists`` and
+        ``!=`` hold.
 
         Raises:
             ItemAlreadyExistsError: If an item exists at (item.pk, item.sk); `.item` is it.

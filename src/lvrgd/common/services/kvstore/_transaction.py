@@ -92,7 +92,7 @@ class Transaction:
     def check(self, pk: str, sk: str, condition: Condition[Any]) -> None:
         """Write nothing, but fail the transaction unless `condition` holds at (pk, sk).
 
-        The item need not exist: of no item, only ``not_exists`` conditions hold.
+        The item need not exist: of no item, ``not_exists`` and ``!=`` hold.
         """
         self._refuse_if_ended(pk, sk)
         self._add(plan_check(OPERATION, pk, sk, condition), None)

@@ -266,7 +266,10 @@ class Path:
         raise InvalidQueryError(OPERATION, "-", reason)
 
     def _compare(self, op: Literal["=", "<>", "<", "<=", ">", ">="], other: object) -> Compare:
-        return Compare(op, Ref(self._segments), _operand(self, other))
+        operand = _operand(self, other)
+        if op not in ("=", "<>"):
+            _refuse_unordered(self._shown, op, operand)
+        return Compare(op, Ref(self._segments), operand)
 
 
 class _Size:
@@ -321,6 +324,16 @@ def _field_step(annotation: Any, name: str) -> tuple[str, Any] | str:
     if computed is not None:
         return computed.alias or name, computed.return_type
     return f"{model.__name__} has no field {name!r}"
+
+
+def _refuse_unordered(shown: str, op: str, operand: Operand) -> None:
+    """DynamoDB orders numbers, strings and binaries only; it refuses other values."""
+    if isinstance(operand, Value) and next(iter(operand.wire)) not in ("N", "S", "B"):
+        reason = (
+            f"{shown} {op} ...: DynamoDB orders numbers, strings and binaries only, not a "
+            f"{next(iter(operand.wire))} value"
+        )
+        raise InvalidQueryError(OPERATION, "-", reason)
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -437,6 +450,8 @@ def between(path: V, low: V, high: V) -> Node:
     """``low <= path <= high``, both of the path's type; false for any other type."""
     recorded = _path(path, "between")
     low_value, high_value = _encoded(recorded, low), _encoded(recorded, high)
+    for bound in (low_value, high_value):
+        _refuse_unordered(recorded._shown, "BETWEEN", Value(bound))  # noqa: SLF001
     if _order_key(low_value) is not None and _order_key(high_value) is not None:
         low_key, high_key = _order_key(low_value), _order_key(high_value)
         if low_key[0] == high_key[0] and low_key[1] > high_key[1]:  # type: ignore[index]
@@ -478,7 +493,7 @@ class Condition(Generic[M]):
     """A condition on items of `model`, compiled once; combine with ``&``, ``|``, ``~``.
 
     Build one with `where`. A store evaluates it on the item at the operation's key
-    (an absent item has no attributes: only ``not_exists`` holds of it).
+    (an absent item has no attributes: ``not_exists`` and ``!=`` hold of it).
 
     Attributes:
         model: The model whose fields it reads.
@@ -732,8 +747,8 @@ def _value(operand: Operand, item: Item) -> AttributeValue | None:
 
 def _size(value: AttributeValue) -> AttributeValue | None:
     ((kind, body),) = value.items()
-    if kind == "S":
-        return {"N": str(len(body.encode("utf-8")))}
+    if kind == "S":  # DynamoDB counts UTF-16 code units: é is 1, 😀 is 2
+        return {"N": str(len(body.encode("utf-16-le")) // 2)}
     if kind == "B":
         return {"N": str(len(wire_bytes(body)))}
     if kind in ("SS", "NS", "BS", "L", "M"):
@@ -757,7 +772,7 @@ def _order_key(value: AttributeValue | None) -> tuple[str, Any] | None:
 
 def _compare(op: str, left: AttributeValue | None, right: AttributeValue | None) -> bool:
     if left is None or right is None:
-        return False
+        return op == "<>"  # DynamoDB: an absent attribute is unequal to anything
     if op in ("=", "<>"):
         equal = _canonical(left) == _canonical(right)
         return equal if op == "=" else not equal

@@ -48,7 +48,7 @@ class Create:
     item: Item
     version: int | None = None
     condition: Condition[Any] | None = None
-    """What must also hold of the item at the key (of no item: only not_exists holds)."""
+    """What must also hold of the item at the key (of no item: not_exists and != hold)."""
     model: type[BaseModel] | None = None
     """The class an item the condition met is decoded as, for the error."""
 
@@ -306,11 +306,11 @@ def condition_error(  # noqa: PLR0911 - one outcome per kind of write and failur
     if isinstance(write, Check):
         if write.condition.holds(stored):
             return None
-        met = _met(operation, stored, write.model, entity_attribute)
+        met = met_item(operation, stored, write.model, entity_attribute)
         return ConditionFailedError(operation, write.pk, write.sk, item=met)
     if isinstance(write, Create):
         if stored is not None:
-            met = _met(operation, stored, write.model, entity_attribute)
+            met = met_item(operation, stored, write.model, entity_attribute)
             return ItemAlreadyExistsError(operation, write.pk, write.sk, item=met)
         if write.condition is not None and not write.condition.holds(None):
             return ConditionFailedError(operation, write.pk, write.sk)
@@ -321,15 +321,15 @@ def condition_error(  # noqa: PLR0911 - one outcome per kind of write and failur
         return None
     expected = write.expected_version if isinstance(write, Update) else None
     if expected is not None and stored_version(stored) != expected:
-        met = _met(operation, stored, write.model, entity_attribute)
+        met = met_item(operation, stored, write.model, entity_attribute)
         return VersionConflictError(operation, write.pk, write.sk, expected, item=met)
     if write.condition is not None and not write.condition.holds(stored):
-        met = _met(operation, stored, write.model, entity_attribute)
+        met = met_item(operation, stored, write.model, entity_attribute)
         return ConditionFailedError(operation, write.pk, write.sk, item=met)
     return None
 
 
-def _met(
+def met_item(
     operation: str, stored: Item | None, model: type[BaseModel] | None, entity_attribute: str
 ) -> Any:
     """The item a failed condition met, as `model`; None if absent or not such an item."""
