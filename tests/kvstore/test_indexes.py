@@ -170,9 +170,12 @@ def test_index_keys_at_the_limits_and_absent_keys_pass() -> None:
     INDEXES.check_item("update", "p", "s", {})
 
 
-def test_table_keys_are_checked_by_the_key_limits_not_again_here() -> None:
-    # The inverted index's keys are pk and sk: no second check of them.
-    assert all(attribute not in ("pk", "sk") for attribute, _, _ in INDEXES._keys)
+def test_a_pk_that_is_an_index_sort_key_must_fit_a_sort_key() -> None:
+    # The inverted index sorts by pk: a pk of 1,025 to 2,048 bytes fits the table only.
+    assert [(a, limit) for a, _, limit in INDEXES._keys if a in ("pk", "sk")] == [("pk", 1024)]
+    INDEXES.check_item("create", "p", "s", {"pk": {"S": "p" * 1024}})
+    with pytest.raises(InvalidItemError, match="index 'inverted': its key attribute 'pk'"):
+        INDEXES.check_item("create", "p", "s", {"pk": {"S": "p" * 1025}})
 
 
 # --- computed fields -------------------------------------------------------------------

@@ -227,7 +227,9 @@ class Indexes:
             for attribute, limit in zip(
                 index.key_attributes, (MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES), strict=False
             )
-            if attribute not in TABLE_KEYS
+            # The table's keys are checked by the key limits, but a pk (up to 2,048
+            # bytes) that is an index's sort key must fit the sort key's 1,024.
+            if attribute not in TABLE_KEYS or (attribute == "pk" and attribute == index.sk)
         )
 
     def __bool__(self) -> bool:
