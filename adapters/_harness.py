@@ -39,6 +39,25 @@ class Feature(enum.Enum):
     """A local index query reads attributes its projection lacks from the table."""
     TABLE_SCHEMA = "table_schema"
     """A table that exists apart from the store, whose indexes may differ from its declarations."""
+    CONDITION_TYPES = "condition_types"
+    """Conditions follow DynamoDB's type rules: a comparison of two types is false, and so
+    are ``size`` of a value without a size (absent, number, boolean, null) and
+    ``begins_with`` of a number or a list."""
+    FALSE_BOOLEANS = "false_booleans"
+    """A stored ``false`` is a value like any other: ``attribute_type(x, "BOOL")`` holds of it."""
+    BINARY_CONDITIONS = "binary_conditions"
+    """``begins_with`` and ``contains`` of a binary compare its bytes."""
+    UTF8_CONDITIONS = "utf8_conditions"
+    """Conditions compare strings by their UTF-8 bytes (not UTF-16 code units)."""
+    DOCUMENT_EQUALITY = "document_equality"
+    """``=`` of lists and maps, and ``contains`` of a list in a list, compare whole values."""
+    UTF16_SIZE = "utf16_size"
+    """``size`` of a string counts UTF-16 code units (😀 is 2)."""
+    LIST_INDEX_UPDATES = "list_index_updates"
+    """One UpdateItem's list indexes name the elements before it: REMOVE of two elements
+    removes those two, and SETs past the end append in index order."""
+    NUMBER_PRECISION = "number_precision"
+    """An update whose result needs more than 38 significant digits is refused."""
 
 
 class Harness(Protocol):

@@ -22,6 +22,28 @@ DYNALITE_LACKS = {
     Feature.UTF8_KEY_CONDITIONS: (
         "dynalite compares sort-key condition bounds as UTF-16 code units (docs/fidelity.md)"
     ),
+    Feature.FALSE_BOOLEANS: (
+        "dynalite evaluates attribute_type(x, BOOL) false when x holds false (it tests the "
+        "value's truth); DynamoDB evaluates it true (docs/engine-notes.md #k)"
+    ),
+    Feature.UTF8_CONDITIONS: (
+        "dynalite compares strings in conditions as UTF-16 code units ('\\uffff' < '😀' is "
+        "false); DynamoDB compares UTF-8 bytes (docs/engine-notes.md #k)"
+    ),
+    Feature.DOCUMENT_EQUALITY: (
+        "dynalite evaluates = of two equal lists or maps, and contains of a list in a list, "
+        "false (it compares object identity); DynamoDB compares whole values "
+        "(docs/engine-notes.md #k)"
+    ),
+    Feature.LIST_INDEX_UPDATES: (
+        "dynalite's REMOVE l[0], l[2] on [a, b, c, d] removes one after the other (b, c); "
+        "DynamoDB removes the elements the indexes named before the update (b, d) "
+        "(docs/engine-notes.md #k)"
+    ),
+    Feature.NUMBER_PRECISION: (
+        "dynalite stores the 39-digit result of an ADD; DynamoDB refuses a number of more "
+        "than 38 significant digits with a ValidationException (docs/engine-notes.md #k)"
+    ),
 }
 
 

@@ -23,6 +23,24 @@ MINISTACK_LACKS = {
         "ministack answers a local index query with Select=ALL_ATTRIBUTES with the projected "
         "attributes only (docs/fidelity.md #index-lsi-fetches-unprojected)"
     ),
+    Feature.CONDITION_TYPES: (
+        "ministack holds size() >= 0 of a number, a boolean or a null and answers a "
+        "ValidationException to begins_with of a number or a list; DynamoDB evaluates each "
+        "condition false (docs/engine-notes.md #k)"
+    ),
+    Feature.BINARY_CONDITIONS: (
+        "ministack evaluates contains of a binary false even when the bytes are in it; "
+        "DynamoDB finds the bytes (docs/engine-notes.md #k)"
+    ),
+    Feature.LIST_INDEX_UPDATES: (
+        "ministack removes REMOVE l[0], l[2] one after the other ([a, b, c, d] becomes b, c) "
+        "and appends SET l[9] = x, l[5] = y in the expression's order (a, b, x, y); DynamoDB "
+        "gives b, d and a, b, y, x (docs/engine-notes.md #k)"
+    ),
+    Feature.NUMBER_PRECISION: (
+        "ministack rounds the 39-digit result of an ADD to 38 digits and stores it; DynamoDB "
+        "refuses it with a ValidationException (docs/engine-notes.md #k)"
+    ),
 }
 
 

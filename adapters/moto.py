@@ -24,6 +24,27 @@ MOTO_LACKS = {
         "moto answers a local index query with Select=ALL_ATTRIBUTES with the projected "
         "attributes only (docs/fidelity.md #index-lsi-fetches-unprojected)"
     ),
+    Feature.CONDITION_TYPES: (
+        "moto answers HTTP 500 to an order comparison of two types (S > N) and to size() of "
+        "an absent attribute, a number, a boolean or a null, and holds BOOL true = N 1; "
+        "DynamoDB evaluates each condition false (docs/engine-notes.md #k)"
+    ),
+    Feature.BINARY_CONDITIONS: (
+        "moto evaluates begins_with and contains of a binary false even when the bytes "
+        "match; DynamoDB compares the bytes (docs/engine-notes.md #k)"
+    ),
+    Feature.UTF16_SIZE: (
+        "moto's size() of a string counts code points (size of 'é€😀' is 3); DynamoDB counts "
+        "UTF-16 code units (4) (docs/engine-notes.md #k)"
+    ),
+    Feature.LIST_INDEX_UPDATES: (
+        "moto appends SET l[9] = x, l[5] = y to [a, b] in the expression's order (a, b, x, y); "
+        "DynamoDB appends in index order (a, b, y, x) (docs/engine-notes.md #k)"
+    ),
+    Feature.NUMBER_PRECISION: (
+        "moto stores the 39-digit result of an ADD; DynamoDB refuses a number of more than "
+        "38 significant digits with a ValidationException (docs/engine-notes.md #k)"
+    ),
 }
 
 
