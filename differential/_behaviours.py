@@ -80,6 +80,8 @@ from differential._steps_indexes import (
     index_key_write,
     last_key_engine,
     last_key_memory,
+    long_number_engine,
+    long_number_memory,
     lsi_fetch_engine,
     lsi_fetch_memory,
     no_sort_key_engine,
@@ -1061,6 +1063,23 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             moto=LSI_PROJECTED_ONLY,
             ministack=LSI_PROJECTED_ONLY,
         ),
+        indexed=True,
+    ),
+    Behaviour(
+        anchor="index-projection-long-number",
+        title=(
+            "Query of a KEYS_ONLY GSI over an item holding a number written in 41 digits "
+            "(10^40: one significant digit)"
+        ),
+        documented=(
+            f"[A number has up to 38 digits of precision; leading and trailing zeroes are "
+            f"trimmed]({NUMBERS}); [KEYS_ONLY: only the index and primary keys are "
+            f"projected]({PROJECTION})."
+        ),
+        expected="[gpk, gsk, pk, sk]",
+        on_memory=long_number_memory,
+        on_engine=long_number_engine,
+        recorded=recorded_as("[gpk, gsk, pk, sk]", moto="error 500"),
         indexed=True,
     ),
     Behaviour(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from differential._steering import Steering
-    from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
     from lvrgd.common.services.testing._backends import BackendInfo
 
 
@@ -24,6 +24,10 @@ class EngineUnderTest:
     steering: Steering
     _backend: BackendInfo
 
-    def new_store(self) -> KeyValueStore:
-        """DynamoDBService on a new, empty table of this engine."""
-        return self._backend.new_store()
+    def new_store(self, indexes: tuple[IndexSpec, ...] = ()) -> KeyValueStore:
+        """DynamoDBService on a new, empty table of this engine, with `indexes`.
+
+        The table is created with the indexes (``DynamoDBConfig(..., indexes=...)`` and
+        ``create_table``), and the store declares them.
+        """
+        return self._backend.new_store(indexes=indexes)

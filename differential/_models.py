@@ -13,6 +13,15 @@ and reads Note's items through two of their fields. Entity names are spelled out
 in the same worker, define classes of the same names (`Note`, `Numbered`...); one of
 them is not ASCII. The ``*Whole`` views read any item of their entity with every
 stored attribute, however the item was changed through other classes.
+
+Both stores declare the same secondary indexes (`INDEXES`), keyed by fields of these
+models: Note and Measure share ``by_g`` (ALL, sparse: ``gpk``/``gsk`` None leave it)
+and ``by_inc`` (INCLUDE of ``title``, text in one and a number in the other, and
+``count``); Measure computes its ``band`` (a pydantic ``computed_field``) for the
+KEYS_ONLY ``by_band`` that Payloads join with a band of their own; Notes and Payloads
+sort a partition by ``lsk`` in the local ``by_l``; every item is in ``inverted``.
+Projection models (views holding only what an index projects) read the KEYS_ONLY and
+INCLUDE indexes without ``hydrate``.
 """
 
 from __future__ import annotations
@@ -20,9 +29,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, computed_field, create_model
 
-from lvrgd.common.services.kvstore import KeyValueItem
+from lvrgd.common.services.kvstore import IndexSpec, KeyValueItem
 
 
 class Note(KeyValueItem, entity="differential._models.Note"):
@@ -37,6 +46,10 @@ class Note(KeyValueItem, entity="differential._models.Note"):
     hashed: str | None = Field(default=None, alias="#h")
     coloned: str | None = Field(default=None, alias=":c")
     tags: set[str] = Field(default_factory=set)
+    gpk: str | None = None
+    gsk: str | None = None
+    ipk: str | None = None
+    lsk: str | None = None
 
 
 class NoteView(KeyValueItem, entity=Note):
@@ -56,6 +69,15 @@ class Measure(KeyValueItem, entity="differential._models.Measure"):
     flag: bool | None = None
     size: int | None = None
     numbers: frozenset[Decimal] = frozenset()
+    gpk: str | None = None
+    gsk: str | None = None
+    ipk: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def band(self) -> str | None:
+        """The ``by_band`` index's partition key, from `size`: three bands; None without one."""
+        return None if self.size is None else f"band#{abs(self.size) // 2}"
 
 
 class Payload(KeyValueItem, entity="differential._models.Payload·é😀"):
@@ -66,6 +88,8 @@ class Payload(KeyValueItem, entity="differential._models.Payload·é😀"):
     data: dict[str, Any] | None = None
     items: list[Any] | None = None
     mixed: set[int | str] = Field(default_factory=set)
+    band: str | int | None = None
+    lsk: str | None = None
 
 
 class BigText(KeyValueItem, entity="differential._models.BigText"):
@@ -149,3 +173,70 @@ COLLECTION_READERS: tuple[type[KeyValueItem], ...] = (
     Payload,
 )
 """The readers of what the small partitions hold; a read names mostly these."""
+
+
+# --- secondary indexes ------------------------------------------------------------------
+
+BY_G = IndexSpec(name="by_g", pk="gpk", sk="gsk")
+"""Global, ALL: Notes and Measures by `gpk`, sorted by `gsk`; sparse (None leaves it)."""
+BY_BAND = IndexSpec(name="by_band", pk="band", projection="keys_only")
+"""Global, KEYS_ONLY, no sort key: Measures by their computed `band`, Payloads by theirs."""
+BY_INC = IndexSpec(name="by_inc", pk="ipk", sk="gsk", projection=("title", "count"))
+"""Global, INCLUDE: Notes (text `title`) and Measures (number `title`, `count`) by `ipk`."""
+INVERTED = IndexSpec(name="inverted", pk="sk", sk="pk")
+"""Global, ALL: every item, by its sort key, sorted by its partition key."""
+BY_L = IndexSpec(name="by_l", pk="pk", sk="lsk", local=True, projection="keys_only")
+"""Local, KEYS_ONLY: a partition's Notes and Payloads sorted by `lsk`; a model that needs
+more reads it from the table (DynamoDB's ``Select=ALL_ATTRIBUTES``)."""
+INDEXES: tuple[IndexSpec, ...] = (BY_G, BY_BAND, BY_INC, INVERTED, BY_L)
+"""The indexes both stores of the state machine declare (an engine's table has them)."""
+
+
+class MeasureKey(KeyValueItem, entity=Measure):
+    """A projection model of Measure: its key alone, which every index holds."""
+
+
+class PayloadBand(KeyValueItem, entity=Payload):
+    """What the KEYS_ONLY ``by_band`` holds of a Payload; reads a Measure's band too."""
+
+    band: str | None = None
+
+
+class NoteLsk(KeyValueItem, entity=Note):
+    """What the KEYS_ONLY local ``by_l`` holds of a Note."""
+
+    lsk: str | None = None
+
+
+class PayloadLsk(KeyValueItem, entity=Payload):
+    """What the KEYS_ONLY local ``by_l`` holds of a Payload."""
+
+    lsk: str | None = None
+
+
+class NoteTitle(KeyValueItem, entity=Note):
+    """What the INCLUDE ``by_inc`` holds of a Note: its keys there and its title."""
+
+    ipk: str | None = None
+    gsk: str | None = None
+    title: str | None = None
+
+
+class MeasureCount(KeyValueItem, entity=Measure):
+    """What the INCLUDE ``by_inc`` holds of a Measure: a number title and its count."""
+
+    gsk: str | None = None
+    title: int | None = None
+    count: int | None = None
+
+
+INDEX_READERS: dict[str, tuple[type[KeyValueItem], ...]] = {
+    BY_G.name: (Note, Measure, NoteView, MeasureWhole, Everything, KeyValueItem, Payload),
+    BY_BAND.name: (PayloadBand, MeasureKey, Everything, KeyValueItem, Measure, Payload),
+    BY_INC.name: (NoteTitle, MeasureCount, MeasureKey, KeyValueItem, Note, Measure),
+    INVERTED.name: READERS,
+    BY_L.name: (NoteLsk, PayloadLsk, MeasureKey, Everything, KeyValueItem, Note, Payload),
+}
+"""The classes an index read names, alone or in a union: first those of what the index
+holds (projection models on KEYS_ONLY and INCLUDE indexes), last whole models, which a
+global KEYS_ONLY or INCLUDE index refuses unless the read hydrates."""

@@ -6,6 +6,10 @@ A read names one class, a union or a tuple of classes, and maybe ``on_other``
 collection (several entity types in what it reads, items skipped, a raise, pages),
 so that the run's summary shows the machine reaching mixed partitions, not only
 that no call disagreed.
+
+A query or page read whose arguments name an ``index`` reads that index; what it
+reaches is the index partition, read whole (hydrated). How such a read is compared is
+`differential._index_reads`' business.
 """
 
 from __future__ import annotations
@@ -158,8 +162,8 @@ class QueryCall:
         return list(result)
 
     def reached(self, store: KeyValueStore) -> list[KeyValueItem]:
-        """The partition, whole."""
-        return _whole_partition(store, self.pk)
+        """The partition (of the table, or of the index read), whole."""
+        return _whole_partition(store, self.pk, self.arguments)
 
     def __str__(self) -> str:
         """The call as code."""
@@ -169,6 +173,8 @@ class QueryCall:
 
 MAX_PAGES = 40
 """More pages than any partition the machine writes can fill at one item a page."""
+MAX_INDEX_PAGES = 400
+"""More pages than any index partition the machine fills (one may gather many partitions)."""
 Pages = list[tuple[list[KeyValueItem], str | None]]
 
 
@@ -183,12 +189,13 @@ class PageCall:
     read: ReadAs
     arguments: tuple[tuple[str, Any], ...]
     page_size: int
+    max_pages: int = MAX_PAGES
 
     def run(self, store: KeyValueStore) -> Pages:
-        """Call query_page on `store` until a page has no cursor (or MAX_PAGES pages)."""
+        """Call query_page on `store` until a page has no cursor (or `max_pages` pages)."""
         pages: Pages = []
         cursor: str | None = None
-        for _ in range(MAX_PAGES):
+        for _ in range(self.max_pages):
             page: Page[KeyValueItem] = _any(store).query_page(
                 self.pk,
                 self.read.model_class,
@@ -208,8 +215,8 @@ class PageCall:
         return [item for items, _ in cast("Pages", result) for item in items]
 
     def reached(self, store: KeyValueStore) -> list[KeyValueItem]:
-        """The partition, whole."""
-        return _whole_partition(store, self.pk)
+        """The partition (of the table, or of the index read), whole."""
+        return _whole_partition(store, self.pk, self.arguments)
 
     def __str__(self) -> str:
         """The call as code."""
@@ -225,9 +232,16 @@ def whole_partition_read(pk: str) -> QueryCall:
     return QueryCall(pk, ReadAs(WHOLE_PARTITION, "raise"), ())
 
 
-def _whole_partition(store: KeyValueStore, pk: str) -> list[KeyValueItem]:
+def _whole_partition(
+    store: KeyValueStore, pk: str, arguments: tuple[tuple[str, Any], ...] = ()
+) -> list[KeyValueItem]:
+    """A partition read whole; of the index `arguments` name, if any, its items hydrated."""
+    index = dict(arguments).get("index")
+    read = whole_partition_read(pk)
+    if index is not None:
+        read = replace(read, arguments=(("index", index), ("hydrate", True)))
     try:
-        return whole_partition_read(pk).run(store)
+        return read.run(store)
     except KeyValueStoreError:
         return []
 

@@ -18,6 +18,8 @@ class EngineStats:
         operations: Calls by operation and outcome kind, e.g. ``("create", "error")``.
         covered: Reads by operation and what they met in item collections, e.g.
             ``("query_by_pk", "skipped")`` (``_reads.coverage``).
+        indexed: Index reads by index and what they met, e.g. ``("by_g", "equal
+            keys")`` (``_index_reads.compare_index_read``); ``reads`` counts them all.
         seconds: Wall time spent in this engine's tests.
     """
 
@@ -26,6 +28,7 @@ class EngineStats:
     operations: Counter[tuple[str, str]] = field(default_factory=Counter)
     errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     covered: Counter[tuple[str, str]] = field(default_factory=Counter)
+    indexed: Counter[tuple[str, str]] = field(default_factory=Counter)
     seconds: float = 0.0
 
 
@@ -55,6 +58,11 @@ class Stats:
         for label in labels:
             self.by_engine[engine].covered[operation, label] += 1
 
+    def indexed(self, engine: str, index: str, labels: list[str]) -> None:
+        """Count one compared index read of `index`, and what it met."""
+        for label in ("reads", *labels):
+            self.by_engine[engine].indexed[index, label] += 1
+
     def timed(self, engine: str, started: float) -> None:
         """Add the time since `started` (a perf_counter reading) to `engine`."""
         self.by_engine[engine].seconds += time.perf_counter() - started
@@ -69,6 +77,7 @@ class Stats:
                     "operations": [[*pair, count] for pair, count in stats.operations.items()],
                     "errors": [[*pair, count] for pair, count in stats.errors.items()],
                     "covered": [[*pair, count] for pair, count in stats.covered.items()],
+                    "indexed": [[*pair, count] for pair, count in stats.indexed.items()],
                     "seconds": stats.seconds,
                 }
                 for engine, stats in self.by_engine.items()
@@ -89,6 +98,8 @@ class Stats:
                 stats.errors[operation, error] += count
             for operation, label, count in counts["covered"]:
                 stats.covered[operation, label] += count
+            for index, label, count in counts.get("indexed", []):
+                stats.indexed[index, label] += count
         self.by_test.update(data["by_test"])
 
     def lines(self) -> list[str]:
@@ -114,6 +125,7 @@ class Stats:
                 for operation, counts in sorted(by_operation.items())
             )
             lines.extend(self._collection_lines(stats))
+            lines.extend(self._index_lines(stats))
         lines.extend(f"{test}: {count} examples" for test, count in sorted(self.by_test.items()))
         return lines
 
@@ -127,6 +139,18 @@ class Stats:
             + ", ".join(f"{n} {label}" for label, n in sorted(counts.items()) if label != "mixed")
             + ")"
             for operation, counts in sorted(by_operation.items())
+        ]
+
+    @staticmethod
+    def _index_lines(stats: EngineStats) -> list[str]:
+        by_index: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for (index, label), count in stats.indexed.items():
+            by_index[index][label] += count
+        return [
+            f"  index {index}: {counts['reads']} reads ("
+            + ", ".join(f"{n} {label}" for label, n in sorted(counts.items()) if label != "reads")
+            + ")"
+            for index, counts in sorted(by_index.items())
         ]
 
 

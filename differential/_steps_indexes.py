@@ -590,3 +590,42 @@ def unknown_index_engine(raw: RawTable) -> str:
     return _raw_items_label(
         _raw_query(raw, UNKNOWN_INDEX, "gpk = :p", values={"p": "probe#unknown"})
     )
+
+
+# -- reads: numbers an index projects ---------------------------------------------------
+
+
+LONG_NUMBER_PK = "probe#index-long-number"
+LONG_NUMBER = "1" + "0" * 40
+"""10**40 written out: 41 digits, one of them significant (DynamoDB keeps 38)."""
+
+
+class LongNumbered(KeyValueItem, entity="differential._steps_indexes.LongNumbered"):
+    """An item of the indexed probe table holding a number of more than 38 digits."""
+
+    gpk: str | None = None
+    gsk: str | None = None
+    n: int = 0
+
+
+class LongNumberedKeys(KeyValueItem, entity=LongNumbered):
+    """A view of LongNumbered reading only what a KEYS_ONLY global index holds."""
+
+    model_config = ConfigDict(extra="allow")
+
+    gpk: str | None = None
+    gsk: str | None = None
+
+
+def long_number_memory(store: KeyValueStore) -> str:
+    store.create(LongNumbered(pk=LONG_NUMBER_PK, sk="s", gpk=LONG_NUMBER_PK, gsk="g", n=10**40))
+    return port_label(
+        lambda: store.query_by_pk(LONG_NUMBER_PK, LongNumberedKeys, index=GSI_KEYS),
+        ok=_one_item_names,
+    )
+
+
+def long_number_engine(raw: RawTable) -> str:
+    raw.put(_raw_item(LONG_NUMBER_PK, "s", gpk=LONG_NUMBER_PK, gsk="g", n={"N": LONG_NUMBER}))
+    answer = _raw_query(raw, GSI_KEYS, "gpk = :p", values={"p": LONG_NUMBER_PK})
+    return _raw_items_label(answer, _raw_one_item_names)

@@ -10,6 +10,12 @@ And item collections: several entity types (and a view) written into the same fe
 partitions, some items stored as before entity names (none stored), and reads that
 name one class, a union or a tuple of classes, with ``on_other`` skipping or raising,
 under ``limit`` or in pages.
+
+And index keys: the small models' index key fields are drawn from small alphabets
+(few partitions, few sort keys, so that items share them), None a third of the time
+(the item leaves or stays out of the index), and now and then one both stores refuse
+before sending (empty, past its byte limit, a number as Payload's band). The index
+reads are drawn in `differential._index_strategies`.
 """
 
 from __future__ import annotations
@@ -123,16 +129,28 @@ def sort_keys() -> SearchStrategy[str]:
     return _mostly(short, near_limit_text(MAX_SORT_KEY_BYTES), invalid, weight=8)
 
 
-def partition_keys() -> SearchStrategy[str]:
-    """Partition keys: a few shared ones, some at the byte limit, some invalid."""
+def partition_keys(steering: Steering | None = None) -> SearchStrategy[str]:
+    """Partition keys: a few shared ones, some at the byte limit, some invalid.
+
+    Where `steering` keeps partition keys within an index sort key's limit (the
+    inverted index sorts by `pk`), a near-limit one has at most 1,024 bytes, or is past
+    2,048 (refused alike as a table key).
+    """
     shared = st.sampled_from(PARTITIONS)
     near = near_limit_text(MAX_PARTITION_KEY_BYTES)
+    if steering is not None and steering.pk_within_index_sort_key:
+        near = st.one_of(
+            near_limit_text(MAX_SORT_KEY_BYTES).filter(
+                lambda pk: utf8_len(pk) <= MAX_SORT_KEY_BYTES
+            ),
+            near.filter(lambda pk: utf8_len(pk) > MAX_PARTITION_KEY_BYTES),
+        )
     return _mostly(shared, near, st.sampled_from(("", LONE_SURROGATES[1])), weight=12)
 
 
-def keys() -> SearchStrategy[tuple[str, str]]:
+def keys(steering: Steering | None = None) -> SearchStrategy[tuple[str, str]]:
     """(pk, sk) pairs for the machine's key bundle."""
-    return st.tuples(partition_keys(), sort_keys())
+    return st.tuples(partition_keys(steering), sort_keys())
 
 
 def texts() -> SearchStrategy[str]:
@@ -224,8 +242,67 @@ def deep_chains(draw: st.DrawFn) -> Any:
     return {"top": value}
 
 
+GPK_VALUES = ("g1", "g2", "é")
+"""Partition keys of ``by_g``: few, so that items of several partitions share them."""
+IPK_VALUES = ("i1", "i2")
+"""Partition keys of ``by_inc``."""
+BANDS = ("band#0", "band#1", "band#2")
+"""Partition keys of ``by_band``: Measure computes its band from `size`; Payload's is set."""
+INDEX_SORT_KEYS = ("a", "a#1", "b", "é", "😀")
+"""Index sort keys (``gsk``, ``lsk``): few, so that items share them; shared prefixes, and
+UTF-8 orders beyond the BMP (short keys of `KEY_CHARS` now and then add others)."""
+
+
+@functools.cache
+def index_keys(
+    values: tuple[str, ...], limit: int, *, valid: bool = False
+) -> SearchStrategy[str | None]:
+    """An index key: None a third of the time (out of the index), mostly one of `values`.
+
+    Now and then another short key; unless `valid`, rarely one DynamoDB refuses (the
+    empty string) or one at or just past the byte `limit`, which both stores refuse
+    alike, before sending, when it is past.
+    """
+    short = st.text(st.sampled_from(KEY_CHARS), min_size=1, max_size=3)
+    present = _mostly(st.sampled_from(values), short, weight=8)
+    usual = _mostly(present, st.none(), weight=2)
+    if valid:
+        return usual
+    return _mostly(usual, st.just("") | near_limit_text(limit), weight=40)
+
+
+@functools.cache
+def note_index_keys(*, valid: bool = False) -> dict[str, SearchStrategy[Any]]:
+    """A Note's index keys: ``by_g`` (gpk, gsk), ``by_inc`` (ipk, gsk), ``by_l`` (lsk)."""
+    return {
+        "gpk": index_keys(GPK_VALUES, MAX_PARTITION_KEY_BYTES, valid=valid),
+        "gsk": index_keys(INDEX_SORT_KEYS, MAX_SORT_KEY_BYTES, valid=valid),
+        "ipk": index_keys(IPK_VALUES, MAX_PARTITION_KEY_BYTES, valid=valid),
+        "lsk": index_keys(INDEX_SORT_KEYS, MAX_SORT_KEY_BYTES, valid=valid),
+    }
+
+
+@functools.cache
+def measure_index_keys(*, valid: bool = False) -> dict[str, SearchStrategy[Any]]:
+    """A Measure's index keys: ``by_g`` and ``by_inc`` (its band is computed from `size`)."""
+    return {
+        name: strategy
+        for name, strategy in note_index_keys(valid=valid).items()
+        if name in ("gpk", "gsk", "ipk")
+    }
+
+
+@functools.cache
+def payload_index_keys(*, valid: bool = False) -> dict[str, SearchStrategy[Any]]:
+    """A Payload's index keys: ``by_band`` (now and then a number: refused) and ``by_l``."""
+    band: SearchStrategy[str | int | None] = index_keys(BANDS, MAX_PARTITION_KEY_BYTES, valid=valid)
+    if not valid:
+        band = _mostly(band, st.integers(0, 2), weight=40)
+    return {"band": band, "lsk": index_keys(INDEX_SORT_KEYS, MAX_SORT_KEY_BYTES, valid=valid)}
+
+
 def small_items(pk: str, sk: str, steering: Steering) -> SearchStrategy[KeyValueItem]:
-    """An item of one of the small models, at (pk, sk)."""
+    """An item of one of the small models, at (pk, sk), with index keys (or None)."""
     key = {"pk": st.just(pk), "sk": st.just(sk)}
     text = st.none() | texts()
     return st.one_of(
@@ -239,6 +316,7 @@ def small_items(pk: str, sk: str, steering: Steering) -> SearchStrategy[KeyValue
             hashed=text,
             coloned=text,
             tags=st.sets(texts(), max_size=3),
+            **note_index_keys(),
         ),
         st.builds(NoteView, **key, title=text, status=text),
         st.builds(
@@ -251,6 +329,7 @@ def small_items(pk: str, sk: str, steering: Steering) -> SearchStrategy[KeyValue
             flag=st.none() | st.booleans(),
             size=st.none() | st.integers(-5, 5),
             numbers=st.frozensets(decimals(), max_size=3),
+            **measure_index_keys(),
         ),
         st.builds(
             Payload,
@@ -264,6 +343,7 @@ def small_items(pk: str, sk: str, steering: Steering) -> SearchStrategy[KeyValue
                 | st.sets(st.sampled_from("aé"), max_size=2),
                 st.sets(st.one_of(st.integers(-2, 2), st.sampled_from("aé")), max_size=3),
             ),
+            **payload_index_keys(),
         ),
     )
 
@@ -273,15 +353,30 @@ def plain_items(pk: str, sk: str) -> SearchStrategy[KeyValueItem]:
 
     An item collection is about the mix of types; values near the limits (which a
     store may refuse) are left to `small_items`, so that most of a collection is stored.
+    Its index keys are valid ones, or None.
     """
     key = {"pk": st.just(pk), "sk": st.just(sk)}
     text = st.none() | st.text(st.sampled_from(KEY_CHARS), max_size=4)
     number = st.none() | st.integers(-(10**6), 10**6)
     typed = st.one_of(
-        st.builds(Note, **key, title=text, data=text, status=text),
+        st.builds(Note, **key, title=text, data=text, status=text, **note_index_keys(valid=True)),
         st.builds(NoteView, **key, title=text, status=text),
-        st.builds(Measure, **key, title=number, count=number, flag=st.none() | st.booleans()),
-        st.builds(Payload, **key, raw=st.none() | st.binary(max_size=4), items=st.none()),
+        st.builds(
+            Measure,
+            **key,
+            title=number,
+            count=number,
+            flag=st.none() | st.booleans(),
+            size=st.none() | st.integers(-5, 5),
+            **measure_index_keys(valid=True),
+        ),
+        st.builds(
+            Payload,
+            **key,
+            raw=st.none() | st.binary(max_size=4),
+            items=st.none(),
+            **payload_index_keys(valid=True),
+        ),
     )
     return _mostly(typed, bare_items(pk, sk), weight=8)
 
@@ -479,13 +574,17 @@ def untagged(item: KeyValueItem) -> Callable[[KeyValueStore], None]:
 
     Written on both stores by the adapters' own batch primitive, under the port's
     boundary (refusals and engine errors as the port's errors), overwriting as
-    put_many does: the same request an earlier version of the store sent.
+    put_many does: the same request an earlier version of the store sent, its index
+    keys checked as put_many checks them.
     """
 
     def call(store: KeyValueStore) -> None:
         adapter = cast("KeyValueStoreBase", store)
         with adapter._operation("put_many", item.pk, item.sk):  # noqa: SLF001
             encoded = encode_item("put_many", item)  # no tag: no entity name stored
+            # Index keys are checked as put_many checks them: DynamoDB refuses an
+            # empty one whatever wrote it (docs/fidelity.md#index-gsi-pk-empty).
+            adapter._indexes.check_item("put_many", item.pk, item.sk, encoded)  # noqa: SLF001
             adapter._store_many({(item.pk, item.sk): encoded})  # noqa: SLF001
 
     return call

@@ -91,8 +91,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             )
         if bugs:
             terminalreporter.write_line(
-                f"{engine}: steered away from open bugs of src/ (failing in "
-                f"differential/test_regressions.py): {', '.join(bugs)}"
+                f"{engine}: steered away from open bugs of src/ (differential/_steering.py "
+                f"KNOWN_BUGS): {', '.join(bugs)}"
             )
 
 

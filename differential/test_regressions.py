@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 from pydantic import ConfigDict, create_model
 
-from lvrgd.common.services import InMemoryKeyValueStore, LoggingService
+from lvrgd.common.services import IndexSpec, InMemoryKeyValueStore, LoggingService
 from lvrgd.common.services.kvstore import InvalidItemError, KeyValueItem, KeyValueStoreError
 
 if TYPE_CHECKING:
@@ -98,3 +98,27 @@ def test_reads_let_no_non_port_error_escape_whatever_the_engine_answers(
             store.query_by_pk("p", _Anything)
     finally:
         store.close()
+
+
+class _Inverted(KeyValueItem, entity="differential.test_regressions._Inverted"):
+    pass
+
+
+def test_create_refuses_a_pk_over_1024_bytes_where_an_index_sorts_by_pk() -> None:
+    """In-memory bug, fixed: a 1,025-byte `pk` was accepted where an index sorts by `pk`.
+
+    An index whose sort key is the table's `pk` (the inverted index) limits `pk` to
+    1,024 bytes, an index sort key's limit
+    (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-partition-sort-keys);
+    moto refuses the write ("Aggregated size of all range keys has exceeded the size
+    limit of 1024 bytes"). The index-key checks skipped the table's key attributes,
+    so the in-memory store took it. Found by the state machine on moto.
+    """
+    inverted = IndexSpec(name="inverted", pk="sk", sk="pk")
+    with InMemoryKeyValueStore(LoggingService("regressions"), indexes=(inverted,)) as store:
+        with pytest.raises(InvalidItemError, match="inverted"):
+            store.create(_Inverted(pk="p" * 1_025, sk="s"))
+        store.create(_Inverted(pk="p" * 1_024, sk="s"))
+        assert [item.pk for item in store.query_by_pk("s", _Inverted, index="inverted")] == [
+            "p" * 1_024
+        ]

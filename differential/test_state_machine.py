@@ -11,6 +11,15 @@ write into the same few partitions (one at a time, several in one put_many, or a
 collection of three to eight items), some items stored without an entity name as
 before entity names; reads name one class, a union or a tuple, skip or raise on the
 other entities, under ``limit`` or page by page, and get_many reads mixed keys.
+
+Both stores declare the same secondary indexes (`differential._models.INDEXES`: a
+sparse global index with a sort key, a KEYS_ONLY one without, an INCLUDE one, the
+inverted index and a KEYS_ONLY local one; the engine's table is created with them).
+Writes set index keys from small alphabets, or None (out of the index), now and then
+one both stores must refuse; index reads take every condition, limits, pages,
+``hydrate``, projection models and unions, and the port's refusals. Items sharing an
+index key come back in an order DynamoDB does not fix, so index reads are compared
+block by block (`differential._index_reads`).
 """
 
 from __future__ import annotations
@@ -28,11 +37,22 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from differential._index_reads import Ran, compare_index_read, index_of, projects_long_number
+from differential._index_strategies import (
+    Seen,
+    index_page_calls,
+    index_query_calls,
+    seen_keys,
+    whole_index_reads,
+)
+from differential._models import INDEXES
 from differential._outcomes import Outcome, classify, outcome_of
 from differential._profiles import active_profile
 from differential._reads import (
     GetManyCall,
     GetOneCall,
+    PageCall,
+    QueryCall,
     ReadAs,
     ReadCall,
     coverage,
@@ -73,42 +93,47 @@ class DifferentialMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         """A fresh in-memory store; the engine's table is emptied after each example."""
         super().__init__()
-        self.memory = InMemoryKeyValueStore(LoggingService("differential"))
+        self.memory = InMemoryKeyValueStore(LoggingService("differential"), indexes=INDEXES)
         self.engine = type(self).engine_store
         self.steering = self.under_test.steering
         self.touched: set[str] = set()
         self.collections: dict[str, set[str]] = {}
         """The partitions item collections were written to, and their sort keys."""
+        self.index_keys: dict[str, tuple[set[str], set[str]]] = {}
+        """By index, the partition and sort keys writes gave it (some refused)."""
         STATS.example(self.under_test.name, "state_machine")
 
-    @initialize(target=pool, key=keys())
-    def first_key(self, key: Key) -> Key:
+    @initialize(target=pool, data=st.data())
+    def first_key(self, data: st.DataObject) -> Key:
         """Every run starts with one key to work on."""
-        return key
+        return data.draw(keys(self.steering))
 
-    @rule(target=pool, key=keys())
-    def another_key(self, key: Key) -> Key:
+    @rule(target=pool, data=st.data())
+    def another_key(self, data: st.DataObject) -> Key:
         """Add a key to the pool the other rules draw from."""
-        return key
+        return data.draw(keys(self.steering))
 
     @rule(target=pool, key=pool, data=st.data())
     def create(self, key: Key, data: st.DataObject) -> Key:
         """Create an item on both stores; its key goes back to the pool, to be used more."""
         item = data.draw(writes(*key, self.steering, for_update=False))
-        self._compare("create", f"create({item!r})", lambda s: s.create(item), key[:1])
+        if self._compare("create", f"create({item!r})", lambda s: s.create(item), key[:1]):
+            seen_keys([item], self.index_keys)
         return key
 
     @rule(key=pool, data=st.data())
     def create_untagged(self, key: Key, data: st.DataObject) -> None:
         """Store an item as before entity names, with none stored, on both stores."""
         item = data.draw(writes(*key, self.steering, for_update=False))
-        self._compare("untagged", f"untagged({item!r})", untagged(item), key[:1])
+        if self._compare("untagged", f"untagged({item!r})", untagged(item), key[:1]):
+            seen_keys([item], self.index_keys)
 
     @rule(key=pool, data=st.data())
     def update(self, key: Key, data: st.DataObject) -> None:
         """Update an item on both stores (maybe of another entity: it keeps its own)."""
         item = data.draw(writes(*key, self.steering, for_update=True))
-        self._compare("update", f"update({item!r})", lambda s: s.update(item), key[:1])
+        if self._compare("update", f"update({item!r})", lambda s: s.update(item), key[:1]):
+            seen_keys([item], self.index_keys)
 
     @rule(key=pool)
     def delete(self, key: Key) -> None:
@@ -120,7 +145,8 @@ class DifferentialMachine(RuleBasedStateMachine):
         """Write items of mixed entity types at pool keys in one put_many."""
         items = [data.draw(mixed_writes(*key, self.steering)) for key in chosen]
         written = [key[0] for key in chosen]
-        self._compare("put_many", f"put_many({items!r})", lambda s: s.put_many(items), written)
+        if self._compare("put_many", f"put_many({items!r})", lambda s: s.put_many(items), written):
+            seen_keys(items, self.index_keys)
 
     @initialize(target=pool, data=st.data())
     def first_collection(self, data: st.DataObject) -> MultipleResults[Key]:
@@ -134,14 +160,18 @@ class DifferentialMachine(RuleBasedStateMachine):
         self.collections.setdefault(items[0].pk, set()).update(item.sk for item in items)
         if how is None:
             shown = f"put_many({items!r})"
-            self._compare("put_many", shown, lambda s: s.put_many(items), [items[0].pk])
+            if self._compare("put_many", shown, lambda s: s.put_many(items), [items[0].pk]):
+                seen_keys(items, self.index_keys)
         else:
             for item, way in zip(items, how, strict=True):
                 if way == "untagged":
-                    self._compare("untagged", f"untagged({item!r})", untagged(item), [item.pk])
+                    shown = f"untagged({item!r})"
+                    written = self._compare("untagged", shown, untagged(item), [item.pk])
                 else:
                     call = _created(item)
-                    self._compare("create", f"create({item!r})", call, [item.pk])
+                    written = self._compare("create", f"create({item!r})", call, [item.pk])
+                if written:
+                    seen_keys([item], self.index_keys)
         return multiple(*((item.pk, item.sk) for item in items))
 
     @rule(key=pool, read=read_as())
@@ -165,6 +195,24 @@ class DifferentialMachine(RuleBasedStateMachine):
         """query_page from the first page to the last, with a condition, an order, classes."""
         pk, bounds_near = self._partition(key, near, data)
         self._compare_read("query_page", data.draw(page_calls(pk, bounds_near, self.steering)))
+
+    @rule(key=pool, near=pool, data=st.data())
+    def index_query(self, key: Key, near: Key, data: st.DataObject) -> None:
+        """query_by_pk of an index: its kind, condition, limit, order, classes, hydrate."""
+        call = data.draw(index_query_calls(key, near, self.steering, self._seen()))
+        self._compare_index_read("query_by_pk[index]", call)
+
+    @rule(key=pool, near=pool, data=st.data())
+    def index_pages(self, key: Key, near: Key, data: st.DataObject) -> None:
+        """query_page of an index, from the first page to the last, each by its cursor."""
+        call = data.draw(index_page_calls(key, near, self.steering, self._seen()))
+        self._compare_index_read("query_page[index]", call)
+
+    def _seen(self) -> Seen:
+        return {
+            name: (tuple(sorted(pks)), tuple(sorted(sks)))
+            for name, (pks, sks) in self.index_keys.items()
+        }
 
     def _partition(self, key: Key, near: Key, data: st.DataObject) -> tuple[str, Key]:
         """A partition to query, and two sort keys to draw its bounds near.
@@ -206,6 +254,12 @@ class DifferentialMachine(RuleBasedStateMachine):
         for pk in sorted(self.touched):
             self._compare("whole_partition", str(whole_partition_read(pk)), _whole_partition(pk))
 
+    @rule()
+    def whole_indexes(self) -> None:
+        """Each index's partitions the writes filled, read whole, agree block by block."""
+        for call in whole_index_reads(self._seen()):
+            self._compare_index_read("whole_index", call, whole=True)
+
     def teardown(self) -> None:
         """Empty what this example wrote on the engine; a new table if that fails."""
         try:
@@ -214,7 +268,7 @@ class DifferentialMachine(RuleBasedStateMachine):
                     self.engine.delete(item.pk, item.sk)
         except Exception:  # noqa: BLE001 - whatever broke, the next example needs an empty table
             self.engine.close()
-            type(self).engine_store = self.under_test.new_store()
+            type(self).engine_store = self.under_test.new_store(INDEXES)
         self.memory.close()
 
     def _compare_read(self, operation: str, call: ReadCall) -> None:
@@ -222,13 +276,43 @@ class DifferentialMachine(RuleBasedStateMachine):
         self._compare(operation, str(call), call.run)
         STATS.covered(self.under_test.name, operation, coverage(self.memory, call))
 
+    def _compare_index_read(
+        self, operation: str, call: QueryCall | PageCall, *, whole: bool = False
+    ) -> None:
+        """Compare an index read block by block; count what it met (memory only)."""
+        name = self.under_test.name
+        index = f"{index_of(call)}{' (whole)' if whole else ''}"
+        if not self.steering.index_projects_long_numbers and projects_long_number(
+            self.memory, call
+        ):  # docs/fidelity.md#index-projection-long-number
+            STATS.indexed(name, index, ["steered away"])
+            return
+        on_memory, on_engine = _ran(call, self.memory), _ran(call, self.engine)
+        engine = on_engine.outcome
+        STATS.step(name, operation, engine.kind, str(engine.value) if engine.kind != "ok" else "")
+        problem, labels = compare_index_read(self.memory, call, on_memory, on_engine)
+        if problem is not None:
+            report = _report(name, str(call), on_memory.outcome, engine)
+            message = f"{report}\n  ({problem})"
+            raise AssertionError(message)
+        arguments = dict(call.arguments)
+        if arguments.get("hydrate"):
+            labels.append("hydrate")
+        if engine.kind == "ok":
+            labels.append("items" if call.found(on_engine.value) else "empty")
+        if engine.kind == "error":
+            labels.append(f"{engine.value}")
+        STATS.indexed(name, index, labels)
+        STATS.covered(name, operation, coverage(self.memory, call))
+
     def _compare(
         self,
         operation: str,
         shown: str,
         call: Callable[[KeyValueStore], object],
         written: Iterable[str] = (),
-    ) -> None:
+    ) -> bool:
+        """Run the call on both stores and require the same outcome; True if it succeeded."""
         self.touched.update(pk for pk in written if partition_key_problem(pk) is None)
         memory = outcome_of(lambda: call(self.memory))
         engine = outcome_of(lambda: call(self.engine))
@@ -239,8 +323,20 @@ class DifferentialMachine(RuleBasedStateMachine):
             str(engine.value) if engine.kind != "ok" else "",
         )
         if memory.same_as(engine) and "leak" not in (memory.kind, engine.kind):
-            return
+            return memory.kind == "ok"
         raise AssertionError(_report(self.under_test.name, shown, memory, engine))
+
+
+def _ran(call: QueryCall | PageCall, store: KeyValueStore) -> Ran:
+    """The call's outcome on `store`, and what it returned."""
+    returned: list[object] = []
+
+    def run() -> object:
+        returned.append(call.run(store))
+        return returned[-1]
+
+    outcome = outcome_of(run)
+    return Ran(outcome, returned[-1] if returned else None)
 
 
 def _whole_partition(pk: str) -> Callable[[KeyValueStore], object]:
@@ -273,7 +369,7 @@ def test_memory_and_engine_agree_on_every_call(engine: EngineUnderTest) -> None:
 
     class Machine(DifferentialMachine):
         under_test = engine
-        engine_store = engine.new_store()
+        engine_store = engine.new_store(INDEXES)
 
     try:
         run_state_machine_as_test(Machine, settings=active_profile().machine)
