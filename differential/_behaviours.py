@@ -6,15 +6,18 @@ renders this table into the page.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from differential._behaviour import (
     ATTRIBUTE_LIMITS,
+    COMPARISONS,
     CONDITIONS,
     CONSISTENCY,
     DATA_TYPE_LIMITS,
     DELETE_ITEM,
     EXPRESSION_LIMITS,
+    FUNCTIONS,
     GET_ITEM,
     GSI_SCENARIO,
     GSI_WRITES,
@@ -61,6 +64,14 @@ from differential._raw import (
     GSI_KEYS,
     LSI,
     REFUSED,
+)
+from differential._steps_conditions import (
+    FALSE,
+    HOLDS,
+    condition,
+    joined,
+    patch,
+    raw_update,
 )
 from differential._steps_indexes import (
     EACH_ONCE,
@@ -161,6 +172,14 @@ from differential._steps_writes import (
     update_narrow_memory,
     wide_update,
 )
+from lvrgd.common.services.conditions import (
+    attribute_type,
+    begins_with,
+    between,
+    contains,
+    in_,
+    size,
+)
 
 if TYPE_CHECKING:
     from differential._behaviour import Probes
@@ -173,6 +192,11 @@ def _b(probes: Probes, **rest: Any) -> Behaviour:
 def _i(probes: Probes, **rest: Any) -> Behaviour:
     """A behaviour of secondary indexes: its probes get the indexed store and table."""
     return Behaviour(on_memory=probes[0], on_engine=probes[1], indexed=True, **rest)
+
+
+def _joined(*labels: str) -> str:
+    """Several cases' outcomes, as a cell shows them."""
+    return " / ".join(labels)
 
 
 BOTH = boundary_label(ACCEPTED, REFUSED)
@@ -1187,5 +1211,334 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         on_engine=unknown_index_engine,
         recorded=recorded_as(REFUSED, moto="error ResourceNotFoundException"),
         indexed=True,
+    ),
+    # -- conditions and patches (docs/engine-notes.md section k) --
+    _b(
+        condition(
+            "probe#ne-absent",
+            [({}, lambda m: m.x != "a"), (None, lambda m: m.x != "a")],
+        ),
+        anchor="condition-ne-absent",
+        title='`x <> "a"` with x absent / of no item (PutItem)',
+        documented=(
+            f"[a <> b is true if a is not equal to b]({COMPARISONS}); an absent attribute "
+            "equals nothing."
+        ),
+        expected=_joined(HOLDS, HOLDS),
+        recorded=recorded_as(_joined(HOLDS, HOLDS)),
+    ),
+    _b(
+        condition(
+            "probe#absent-operands",
+            [
+                ({}, lambda m: m.x == m.y),
+                ({}, lambda m: m.x != m.y),
+                ({}, lambda m: m.x <= m.y),
+            ],
+        ),
+        anchor="condition-absent-operands",
+        title="`x = y` / `x <> y` / `x <= y` with x and y both absent",
+        documented=(
+            f"[a = b is true if a is equal to b]({COMPARISONS}); what two absent operands give "
+            "is not documented."
+        ),
+        expected=None,
+        recorded=recorded_as(
+            _joined(FALSE, HOLDS, FALSE),
+            moto=_joined(HOLDS, FALSE, FALSE),
+            dynalite=_joined(HOLDS, FALSE, HOLDS),
+            ministack=_joined(HOLDS, FALSE, FALSE),
+        ),
+    ),
+    _b(
+        condition(
+            "probe#order-types",
+            [
+                ({"x": "10"}, lambda m: m.x > 9),  # noqa: PLR2004
+                ({"x": 10}, lambda m: m.x < "9"),
+                ({"x": "10", "y": 9}, lambda m: m.x > m.y),
+            ],
+        ),
+        anchor="condition-order-types",
+        title='`x > 9` with x `"10"` / `x < "9"` with x 10 / `x > y` with x `"10"`, y 9',
+        documented=(
+            f"[Comparisons of two types are false]({COMPARISONS}): numbers compare with "
+            "numbers, strings with strings."
+        ),
+        expected=_joined(FALSE, FALSE, FALSE),
+        recorded=recorded_as(_joined(FALSE, FALSE, FALSE), moto=_joined(*["error 500"] * 3)),
+    ),
+    _b(
+        condition(
+            "probe#between-bound-types",
+            [
+                ({"x": "a"}, lambda m: between(m.x, 2, "b")),
+                ({}, lambda m: between(m.x, 2, "b")),
+            ],
+        ),
+        anchor="condition-between-bound-types",
+        title='`x BETWEEN 2 AND "b"` (bounds of two types) with x `"a"` / with x absent',
+        documented=(
+            f"[a BETWEEN b AND c is true if a >= b and a <= c]({COMPARISONS}); bounds of two types "
+            "are not documented (dynalite answers DynamoDB's message: \"The BETWEEN operator "
+            'requires same data type for lower and upper bounds").'
+        ),
+        expected=None,
+        recorded=recorded_as(
+            _joined(FALSE, FALSE),
+            moto=_joined("error 500", FALSE),
+            dynalite=_joined(REFUSED, REFUSED),
+        ),
+    ),
+    _b(
+        condition(
+            "probe#equal-types",
+            [({"x": True}, lambda m: m.x == 1), ({"x": 1}, lambda m: m.x == True)],  # noqa: E712
+        ),
+        anchor="condition-equal-types",
+        title="`x = 1` with x BOOL true / `x = true` with x 1",
+        documented=f"[a = b is true if a is equal to b]({COMPARISONS}): of two types, false.",
+        expected=_joined(FALSE, FALSE),
+        recorded=recorded_as(_joined(FALSE, FALSE), moto=_joined(HOLDS, HOLDS)),
+    ),
+    _b(
+        condition(
+            "probe#size-absent",
+            [({}, lambda m: size(m.x) >= 0), (None, lambda m: size(m.x) >= 0)],
+        ),
+        anchor="condition-size-absent",
+        title="`size(x) >= 0` with x absent / of no item (PutItem)",
+        documented=(
+            f"[size(path) of an attribute that is not there]({FUNCTIONS}): nothing to compare."
+        ),
+        expected=_joined(FALSE, FALSE),
+        recorded=recorded_as(_joined(FALSE, FALSE), moto=_joined("error 500", "error 500")),
+    ),
+    _b(
+        condition(
+            "probe#size-scalars",
+            [
+                ({"x": 10}, lambda m: size(m.x) >= 0),
+                ({"x": True}, lambda m: size(m.x) >= 0),
+                ({"m": {"k": None}}, lambda m: size(m.m["k"]) >= 0),
+            ],
+        ),
+        anchor="condition-size-scalars",
+        title="`size(x) >= 0` with x a number / BOOL true / NULL",
+        documented=(
+            f"[size(path) takes a string, binary, set, list or map]({FUNCTIONS}); a number, "
+            "boolean or null has no size."
+        ),
+        expected=_joined(FALSE, FALSE, FALSE),
+        recorded=recorded_as(
+            _joined(FALSE, FALSE, FALSE),
+            moto=_joined(*["error 500"] * 3),
+            ministack=_joined(HOLDS, HOLDS, HOLDS),
+        ),
+    ),
+    _b(
+        condition(
+            "probe#size-utf16",
+            [
+                ({"x": "é€😀"}, lambda m: size(m.x) == 4),  # noqa: PLR2004
+                ({"x": "é€😀"}, lambda m: size(m.x) == 3),  # noqa: PLR2004
+            ],
+        ),
+        anchor="condition-size-utf16",
+        title='`size(x) = 4` / `size(x) = 3` with x `"é€😀"` (4 UTF-16 code units, 3 characters)',
+        documented=(
+            f"[size of a string is its length]({FUNCTIONS}); DynamoDB counts a string's "
+            "length in UTF-16 code units (😀 is 2), as Java does."
+        ),
+        expected=_joined(HOLDS, FALSE),
+        recorded=recorded_as(_joined(HOLDS, FALSE), moto=_joined(FALSE, HOLDS)),
+    ),
+    _b(
+        condition(
+            "probe#begins-with-types",
+            [
+                ({"x": 10}, lambda m: begins_with(m.x, "1")),
+                ({"x": ["ab"]}, lambda m: begins_with(m.x, "a")),
+                ({"x": "ab"}, lambda m: begins_with(m.x, b"a")),
+            ],
+        ),
+        anchor="condition-begins-with-types",
+        title=(
+            '`begins_with(x, "1")` with x the number 10 / `begins_with(x, "a")` with x `["ab"]` / '
+            '`begins_with(x, b"a")` (a binary prefix) with x `"ab"`'
+        ),
+        documented=f"[begins_with(path, substr) of a string]({FUNCTIONS}); of another type, false.",
+        expected=_joined(FALSE, FALSE, FALSE),
+        recorded=recorded_as(
+            _joined(FALSE, FALSE, FALSE), ministack=_joined(REFUSED, REFUSED, REFUSED)
+        ),
+    ),
+    _b(
+        condition(
+            "probe#binary-begins-with",
+            [({"x": b"\x01\x02"}, lambda m: begins_with(m.x, b"\x01"))],
+        ),
+        anchor="condition-binary-begins-with",
+        title="`begins_with(b, 01)` with b the binary `01 02`",
+        documented=f"[begins_with takes a string or a binary]({FUNCTIONS}).",
+        expected=HOLDS,
+        recorded=recorded_as(HOLDS, moto=FALSE),
+    ),
+    _b(
+        condition(
+            "probe#binary-contains",
+            [({"x": b"\x01\x02\x03"}, lambda m: contains(m.x, b"\x02\x03"))],
+        ),
+        anchor="condition-binary-contains",
+        title="`contains(b, 02 03)` with b the binary `01 02 03`",
+        documented=(
+            f"[contains(path, operand): a string or binary holding the operand]({FUNCTIONS})."
+        ),
+        expected=HOLDS,
+        recorded=recorded_as(HOLDS, moto=FALSE, ministack=FALSE),
+    ),
+    _b(
+        condition(
+            "probe#falsy",
+            [
+                ({"x": False}, lambda m: attribute_type(m.x, "BOOL")),
+                ({"x": ""}, lambda m: attribute_type(m.x, "S")),
+                ({"x": ""}, lambda m: in_(m.x, [""])),
+                ({"x": ""}, lambda m: between(m.x, "", "a")),
+                ({"x": False}, lambda m: in_(m.x, [False])),
+            ],
+        ),
+        anchor="condition-falsy-values",
+        title=(
+            '`attribute_type(x, "BOOL")` with x false / `attribute_type(x, "S")` with x `""` / '
+            '`x IN ("")` / `x BETWEEN "" AND "a"` with x `""` / `x IN (false)` with x false'
+        ),
+        documented=(
+            f"[attribute_type, IN and BETWEEN]({FUNCTIONS}) of a value that is there: "
+            "false and the empty string are values like any other."
+        ),
+        expected=_joined(*[HOLDS] * 5),
+        recorded=recorded_as(_joined(*[HOLDS] * 5), dynalite=_joined(*[FALSE] * 5)),
+    ),
+    _b(
+        condition(
+            "probe#string-order",
+            [
+                ({"x": "\ue000"}, lambda m: m.x < "😀"),
+                ({"x": "\ue000"}, lambda m: between(m.x, "a", "😀")),
+            ],
+        ),
+        anchor="condition-string-order-utf8",
+        title='`x < "😀"` / `x BETWEEN "a" AND "😀"` with x `"\ue000"` (U+E000)',
+        documented=f"[Strings compare by their UTF-8 bytes]({COMPARISONS}).",
+        expected=_joined(HOLDS, HOLDS),
+        recorded=recorded_as(_joined(HOLDS, HOLDS), dynalite=_joined(FALSE, FALSE)),
+    ),
+    _b(
+        condition(
+            "probe#documents",
+            [
+                ({"x": ["a", "b"]}, lambda m: m.x == ["a", "b"]),
+                ({"x": {"b": 2, "a": 1}}, lambda m: m.x == {"a": 1, "b": 2}),
+                ({"x": [[1], [2]]}, lambda m: contains(m.x, [2])),
+                ({"x": [True]}, lambda m: contains(m.x, True)),  # noqa: FBT003
+            ],
+        ),
+        anchor="condition-document-equality",
+        title=(
+            "`x = [a, b]` with x `[a, b]` / `x = {a: 1, b: 2}` with x `{b: 2, a: 1}` / "
+            "`contains(x, [2])` with x `[[1], [2]]` / `contains(x, true)` with x `[true]`"
+        ),
+        documented=(
+            f"[a = b of lists and maps compares them whole]({COMPARISONS}); [contains finds an "
+            f"element of a list]({FUNCTIONS})."
+        ),
+        expected=_joined(*[HOLDS] * 4),
+        recorded=recorded_as(_joined(*[HOLDS] * 4), dynalite=_joined(*[FALSE] * 4)),
+    ),
+    _b(
+        patch("probe#list-set", {"l": ["a", "b"]}, "l", set={"l[9]": "x", "l[5]": "y"}),
+        anchor="update-list-index-set-past-end",
+        title=(
+            '`SET l[9] = x, l[5] = y` on l `[a, b]` (the port\'s `set={"l[9]": ..., "l[5]": ...}`)'
+        ),
+        documented=(
+            f"[SET of an index past a list's end appends]({UPDATES}); the indexes of one "
+            "UpdateItem name the list before it, so the appended elements follow their indexes."
+        ),
+        expected=f"{ACCEPTED}, l = [a, b, y, x]",
+        recorded=recorded_as(
+            f"{ACCEPTED}, l = [a, b, y, x]",
+            moto=f"{ACCEPTED}, l = [a, b, x, y]",
+            ministack=f"{ACCEPTED}, l = [a, b, x, y]",
+        ),
+    ),
+    _b(
+        patch("probe#list-remove", {"l": ["a", "b", "c", "d"]}, "l", remove=["l[0]", "l[2]"]),
+        anchor="update-list-index-remove-two",
+        title="`REMOVE l[0], l[2]` on l `[a, b, c, d]`",
+        documented=(
+            f"[REMOVE of list elements]({UPDATES}): the indexes name the elements before the "
+            "update, so a and c go."
+        ),
+        expected=f"{ACCEPTED}, l = [b, d]",
+        recorded=recorded_as(
+            f"{ACCEPTED}, l = [b, d]",
+            dynalite=f"{ACCEPTED}, l = [b, c]",
+            ministack=f"{ACCEPTED}, l = [b, c]",
+        ),
+    ),
+    _b(
+        joined(
+            patch("probe#remove-orphan-map", {}, "m", remove=["m.a"]),
+            patch("probe#remove-orphan-list", {}, "l", remove=["l[0]"]),
+        ),
+        anchor="update-remove-parent-absent",
+        title="`REMOVE m.a` with m absent / `REMOVE l[0]` with l absent",
+        documented=(
+            f"[A document path names an element of a map or list that is there]({UPDATES}); "
+            "DynamoDB refuses a path through an absent attribute (ValidationException: The "
+            "document path provided in the update expression is invalid for update)."
+        ),
+        expected=_joined(REFUSED, REFUSED),
+        recorded=recorded_as(
+            _joined(REFUSED, REFUSED),
+            ministack=_joined(f"{ACCEPTED}, m = absent", f"{ACCEPTED}, l = absent"),
+        ),
+    ),
+    _b(
+        patch(
+            "probe#add-digits",
+            {"n": Decimal(10**37 + 1)},
+            "n",
+            add={"n": Decimal("9E37")},
+        ),
+        anchor="update-add-39-digits",
+        title='The port\'s `add={"n": 9E37}` on n = 10^37 + 1 (38 digits): a sum of 39 digits',
+        documented=f"[A number has up to 38 digits of precision]({DATA_TYPE_LIMITS}).",
+        expected=REFUSED,
+        recorded=recorded_as(
+            REFUSED,
+            moto=f"{ACCEPTED}, n = {10**38 + 1}",
+            dynalite=f"{ACCEPTED}, n = {10**38 + 1}",
+            ministack=f"{ACCEPTED}, n = {10**38}",
+        ),
+    ),
+    Behaviour(
+        anchor="update-set-empty-set",
+        title='`SET tags = :e` with :e an empty string set (the port\'s `set={"tags": set()}`)',
+        documented=f"[A set cannot be empty]({SETS}).",
+        expected=REFUSED,
+        on_memory=patch("probe#empty-set", {"tags": {"a"}}, "tags", set={"tags": set()})[0],
+        on_engine=raw_update(
+            "probe#empty-set", {"tags": {"a"}}, "tags", "SET tags = :e", {":e": {"SS": []}}
+        ),
+        recorded=recorded_as(
+            REFUSED, memory=f"{ACCEPTED}, tags = absent", moto=f"{ACCEPTED}, tags = {{}}"
+        ),
+        why=(
+            "the port stores an empty set as no attribute, as every write does "
+            "([contract](contract.md#field-types)): it sends `REMOVE tags`"
+        ),
     ),
 )

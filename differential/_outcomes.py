@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from lvrgd.common.services.kvstore import KeyValueStoreError
+from lvrgd.common.services.kvstore import ConditionFailedError, KeyValueStoreError
 
 Canonical = tuple[object, ...]
 Kind = Literal["ok", "error", "leak"]
@@ -49,27 +49,34 @@ class Outcome:
         kind: ``ok``, ``error`` (a KeyValueStoreError) or ``leak`` (anything else).
         value: The canonical result, or the error's class name.
         detail: The error's message, for reports; not compared.
+        met: Of a failed condition (ConditionFailedError and its kinds), the item it
+            met (``.item``), canonical; compared.
     """
 
     kind: Kind
     value: object
     detail: str = ""
+    met: object = None
 
     def same_as(self, other: Outcome) -> bool:
-        """Whether two outcomes are the same: same kind and same value."""
-        return (self.kind, self.value) == (other.kind, other.value)
+        """Whether two outcomes are the same: same kind, value and item met."""
+        return (self.kind, self.value, self.met) == (other.kind, other.value, other.met)
 
     def __str__(self) -> str:
         """A short description for a report."""
         if self.kind == "ok":
             return f"ok {_clip(repr(self.value))}"
-        return f"{self.kind} {self.value}: {_clip(self.detail)}"
+        met = "" if self.met is None else f" (item met: {_clip(repr(self.met))})"
+        return f"{self.kind} {self.value}: {_clip(self.detail)}{met}"
 
 
 def outcome_of(call: Callable[[], object]) -> Outcome:
     """Run `call` and say what it did; never raises (but for BaseException)."""
     try:
         result = call()
+    except ConditionFailedError as error:
+        met = None if error.item is None else canonical(error.item)
+        return Outcome("error", type(error).__name__, str(error), met)
     except KeyValueStoreError as error:
         return Outcome("error", type(error).__name__, str(error))
     except Exception as error:  # noqa: BLE001 - a leaked error is the finding, so catch it all

@@ -15,6 +15,9 @@ from hypothesis import HealthCheck, Phase, settings
 
 PROFILE_VARIABLE = "HYPOTHESIS_PROFILE"
 DEFAULT_PROFILE = "ci"
+EXAMPLES_VARIABLE = "DIFFERENTIAL_EXAMPLES"
+"""A whole number: the state machine's examples per engine, in place of the profile's
+(to fit a deep run into the time at hand); unset, the profile's."""
 
 _SLOW_IS_EXPECTED = [
     HealthCheck.too_slow,  # every step is an HTTP call to an engine
@@ -61,5 +64,11 @@ def active_profile() -> Profile:
 
     Another suite may name its own profiles in the same variable, so an unknown
     name is not an error here; the run's summary says which profile ran.
+    ``DIFFERENTIAL_EXAMPLES`` sets the state machine's examples.
     """
-    return PROFILES.get(os.environ.get(PROFILE_VARIABLE, DEFAULT_PROFILE), PROFILES["ci"])
+    profile = PROFILES.get(os.environ.get(PROFILE_VARIABLE, DEFAULT_PROFILE), PROFILES["ci"])
+    examples = os.environ.get(EXAMPLES_VARIABLE, "").strip()
+    if examples.isdigit() and int(examples) > 0:
+        machine = settings(profile.machine, max_examples=int(examples))
+        return Profile(profile.name, machine=machine, limits=profile.limits)
+    return profile

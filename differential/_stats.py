@@ -20,6 +20,8 @@ class EngineStats:
             ``("query_by_pk", "skipped")`` (``_reads.coverage``).
         indexed: Index reads by index and what they met, e.g. ``("by_g", "equal
             keys")`` (``_index_reads.compare_index_read``); ``reads`` counts them all.
+        steered: Calls not made on this engine, by operation and the fault
+            (docs/fidelity.md anchor) they would have met (``_condition_faults``).
         seconds: Wall time spent in this engine's tests.
     """
 
@@ -29,6 +31,7 @@ class EngineStats:
     errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     covered: Counter[tuple[str, str]] = field(default_factory=Counter)
     indexed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    steered: Counter[tuple[str, str]] = field(default_factory=Counter)
     seconds: float = 0.0
 
 
@@ -63,6 +66,11 @@ class Stats:
         for label in ("reads", *labels):
             self.by_engine[engine].indexed[index, label] += 1
 
+    def steered(self, engine: str, operation: str, faults: list[str]) -> None:
+        """Count one call not made on `engine`, and the faults it would have met."""
+        for fault in faults:
+            self.by_engine[engine].steered[operation, fault] += 1
+
     def timed(self, engine: str, started: float) -> None:
         """Add the time since `started` (a perf_counter reading) to `engine`."""
         self.by_engine[engine].seconds += time.perf_counter() - started
@@ -78,6 +86,7 @@ class Stats:
                     "errors": [[*pair, count] for pair, count in stats.errors.items()],
                     "covered": [[*pair, count] for pair, count in stats.covered.items()],
                     "indexed": [[*pair, count] for pair, count in stats.indexed.items()],
+                    "steered": [[*pair, count] for pair, count in stats.steered.items()],
                     "seconds": stats.seconds,
                 }
                 for engine, stats in self.by_engine.items()
@@ -100,6 +109,8 @@ class Stats:
                 stats.covered[operation, label] += count
             for index, label, count in counts.get("indexed", []):
                 stats.indexed[index, label] += count
+            for operation, fault, count in counts.get("steered", []):
+                stats.steered[operation, fault] += count
         self.by_test.update(data["by_test"])
 
     def lines(self) -> list[str]:
@@ -126,6 +137,7 @@ class Stats:
             )
             lines.extend(self._collection_lines(stats))
             lines.extend(self._index_lines(stats))
+            lines.extend(self._steered_lines(stats))
         lines.extend(f"{test}: {count} examples" for test, count in sorted(self.by_test.items()))
         return lines
 
@@ -138,6 +150,17 @@ class Stats:
             f"  {operation} on mixed entities: {counts['mixed']} ("
             + ", ".join(f"{n} {label}" for label, n in sorted(counts.items()) if label != "mixed")
             + ")"
+            for operation, counts in sorted(by_operation.items())
+        ]
+
+    @staticmethod
+    def _steered_lines(stats: EngineStats) -> list[str]:
+        by_operation: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for (operation, fault), count in stats.steered.items():
+            by_operation[operation][fault] += count
+        return [
+            f"  {operation} steered away: "
+            + ", ".join(f"{n} #{fault}" for fault, n in sorted(counts.items()))
             for operation, counts in sorted(by_operation.items())
         ]
 

@@ -77,7 +77,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     asked = os.environ.get(PROFILE_VARIABLE, DEFAULT_PROFILE)
     terminalreporter.section("differential: memory against engines")
     note = "" if asked == profile.name else f" ({PROFILE_VARIABLE}={asked!r} is not ours)"
-    terminalreporter.write_line(f"hypothesis profile: {profile.name}{note}")
+    examples = f", {profile.machine.max_examples} state-machine examples per engine"
+    terminalreporter.write_line(f"hypothesis profile: {profile.name}{note}{examples}")
     for line in STATS.lines():
         terminalreporter.write_line(line)
     for engine in sorted(STATS.by_engine):

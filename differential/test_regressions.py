@@ -9,13 +9,22 @@ row of docs/fidelity.md are updated with it.
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pytest
 from pydantic import ConfigDict, create_model
 
+from differential._outcomes import canonical, outcome_of
+from differential._strategies import untagged
 from lvrgd.common.services import IndexSpec, InMemoryKeyValueStore, LoggingService
-from lvrgd.common.services.kvstore import InvalidItemError, KeyValueItem, KeyValueStoreError
+from lvrgd.common.services.conditions import between, where
+from lvrgd.common.services.kvstore import (
+    InvalidItemError,
+    InvalidQueryError,
+    KeyValueItem,
+    KeyValueStoreError,
+)
 
 if TYPE_CHECKING:
     from differential._engine import EngineUnderTest
@@ -122,3 +131,91 @@ def test_create_refuses_a_pk_over_1024_bytes_where_an_index_sorts_by_pk() -> Non
         assert [item.pk for item in store.query_by_pk("s", _Inverted, index="inverted")] == [
             "p" * 1_024
         ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "open bug of src/ (_steering.KNOWN_BUGS['patch-of-an-unreadable-item']): the in-memory "
+        "store refuses a patch DynamoDBService applies; strict, so the fix turns it red: "
+        "then drop this mark and the KNOWN_BUGS entry"
+    ),
+)
+def test_patch_of_an_item_that_does_not_read_as_the_model_is_the_same_on_both_stores(
+    engine: EngineUnderTest,
+) -> None:
+    """Open disagreement of src/: a patch of an item its model cannot read, memory and DynamoDB.
+
+    An item stored without an entity name (as before entity names) holds a text
+    ``title``; ``patch(..., Measure, set={"flag": True}, return_item=False)`` names a
+    field the item lacks, and Measure reads ``title`` as an int. The in-memory store
+    validates the patched copy as Measure and refuses (InvalidItemError, nothing
+    written); DynamoDBService sends the UpdateItem, whose conditions (the item exists,
+    no other entity, no required field missing) hold, so the engine applies it and the
+    call succeeds (with ``return_item=True`` it writes, then raises InvalidItemError on
+    the item it reads back). docs/updates.md names the case as the one DynamoDB cannot
+    catch; the two stores then hold different items. Found by the state machine (deep
+    profile) on moto: ``patch('p', 'b', Measure, set_if_absent={'band': '1Ñ'},
+    remove=['flag'], upsert=True, return_item=False)`` over such an item. Fails on every
+    engine until the adapters agree (``_steering.KNOWN_BUGS``).
+    """
+    memory, store = _memory(), engine.new_store()
+    try:
+        outcomes = []
+        for each in (memory, store):
+            untagged(_Note(pk="p", sk="s", title="text"))(each)
+            outcomes.append(
+                outcome_of(
+                    partial(each.patch, "p", "s", _Measure, set={"flag": True}, return_item=False)
+                )
+            )
+        assert outcomes[0].same_as(outcomes[1]), outcomes
+        stored = [each.get_one("p", "s", _Everything) for each in (memory, store)]
+        assert canonical(stored[0]) == canonical(stored[1])
+    finally:
+        store.close()
+        memory.close()
+
+
+class _Note(KeyValueItem, entity="differential.test_regressions._Note"):
+    title: str | None = None
+
+
+class _Measure(KeyValueItem, entity="differential.test_regressions._Measure"):
+    title: int | None = None
+    flag: bool | None = None
+
+
+class _Everything(KeyValueItem, entity="differential.test_regressions._Everything"):
+    model_config = ConfigDict(extra="allow")
+
+
+class _Banded(KeyValueItem, entity="differential.test_regressions._Banded"):
+    band: str | int | None = None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "open bug of src/ (_steering.KNOWN_BUGS['between-bounds-of-two-types']): where() builds "
+        "between with bounds of two types; strict, so the fix turns it red: then drop this mark "
+        "and the KNOWN_BUGS entry"
+    ),
+)
+def test_between_refuses_bounds_of_two_types() -> None:
+    """Likely in-memory bug (the shared core): `between` with a number and a string as bounds.
+
+    ``where(M, lambda m: between(m.band, 2, "band#1"))`` on a field typed ``str | int``
+    is built, and the in-memory store evaluates it (false). dynalite refuses the
+    ConditionExpression with DynamoDB's own message, "Invalid ConditionExpression: The
+    BETWEEN operator requires same data type for lower and upper bounds; lower bound
+    operand: AttributeValue: {N:2}, upper bound operand: AttributeValue: {S:band#1}";
+    moto answers HTTP 500 where the attribute is there, ministack evaluates it false
+    (docs/fidelity.md#condition-between-bound-types). `between` already refuses bounds
+    in the wrong order when built, as DynamoDB refuses them; bounds of two types
+    belong with that check. Found by the state machine (CI profile) on dynalite:
+    ``create(Payload(pk='p', sk='a#2#x', ...), condition=where(Payload, lambda m: ...
+    | ~(between(m.band, 2, 'band#1'))))`` over an existing item.
+    """
+    with pytest.raises(InvalidQueryError):
+        where(_Banded, lambda m: between(m.band, 2, "band#1"))

@@ -24,7 +24,7 @@ block by block (`differential._index_reads`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -37,6 +37,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from differential._condition_faults import condition_faults, patch_faults
+from differential._conditions import FIELDS, DrawnCondition, conditions
 from differential._index_reads import Ran, compare_index_read, index_of, projects_long_number
 from differential._index_strategies import (
     Seen,
@@ -45,8 +47,9 @@ from differential._index_strategies import (
     seen_keys,
     whole_index_reads,
 )
-from differential._models import INDEXES
+from differential._models import INDEXES, Measure, Note, NoteView, Payload
 from differential._outcomes import Outcome, classify, outcome_of
+from differential._patches import PatchCall, patch_calls
 from differential._profiles import active_profile
 from differential._reads import (
     GetManyCall,
@@ -71,16 +74,30 @@ from differential._strategies import (
     writes,
 )
 from lvrgd.common.services import InMemoryKeyValueStore, LoggingService
-from lvrgd.common.services.kvstore import KeyValueItem
+from lvrgd.common.services.kvstore import (
+    DEFAULT_ENTITY_ATTRIBUTE,
+    KeyValueItem,
+    KeyValueStoreError,
+    entity_name,
+)
 from lvrgd.common.services.kvstore._limits import partition_key_problem
+from lvrgd.common.services.kvstore._patch import plan_patch
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from differential._engine import EngineUnderTest
     from lvrgd.common.services.kvstore import KeyValueStore
+    from lvrgd.common.services.kvstore._limits import Item
 
 Key = tuple[str, str]
+CONDITION_MODELS: tuple[type[KeyValueItem], ...] = tuple(FIELDS)
+BY_ENTITY: dict[str, tuple[type[KeyValueItem], ...]] = {
+    entity_name(Note): (Note, Note, NoteView),
+    entity_name(Measure): (Measure,),
+    entity_name(Payload): (Payload,),
+}
+"""The classes a patch or a condition names for an item of each entity (mostly its own)."""
 
 
 class DifferentialMachine(RuleBasedStateMachine):
@@ -207,6 +224,130 @@ class DifferentialMachine(RuleBasedStateMachine):
         """query_page of an index, from the first page to the last, each by its cursor."""
         call = data.draw(index_page_calls(key, near, self.steering, self._seen()))
         self._compare_index_read("query_page[index]", call)
+
+    @rule(key=pool, data=st.data())
+    def patch(self, key: Key, data: st.DataObject) -> None:
+        """Patch an item on both stores: random changes, a condition, upsert, return_item."""
+        model, near = self._meeting(key, data)
+        call = data.draw(patch_calls(key, model, near, self.steering))
+        if self._steered_patch(call):
+            return
+        if self._compare("patch", str(call), call.run, key[:1]):
+            self._seen_stored(key)
+
+    @rule(key=pool, data=st.data())
+    def conditional_write(self, key: Key, data: st.DataObject) -> None:
+        """create, update or delete with a random condition, on both stores.
+
+        A create's or update's condition is written for the item's class (another
+        entity's is refused alike, before sending); a delete's for the class of the
+        item it meets, mostly.
+        """
+        way = data.draw(st.sampled_from(("create", "update", "delete")))
+        if way == "delete":
+            model, near = self._meeting(key, data)
+            drawn = data.draw(conditions(model, near, self.steering))
+            if not self._steered(way, drawn, key):
+                shown = f"delete({key!r}, condition={drawn!r})"
+                self._compare(
+                    "delete", shown, lambda s: s.delete(*key, condition=drawn.condition())
+                )
+            return
+        item = data.draw(writes(*key, self.steering, for_update=way == "update"))
+        if type(item) in FIELDS:
+            model, near = type(item), self._values(key, type(item))
+        else:
+            model, near = self._meeting(key, data)
+        drawn = data.draw(conditions(model, near, self.steering))
+        if self._steered(way, drawn, key):
+            return
+        shown = f"{way}({item!r}, condition={drawn!r})"
+
+        def call(store: KeyValueStore) -> None:
+            write = store.create if way == "create" else store.update
+            write(item, condition=drawn.condition())
+
+        if self._compare(way, shown, call, key[:1]):
+            seen_keys([item], self.index_keys)
+
+    def _stored(self, key: Key) -> Item | None:
+        """The wire item the in-memory store holds at `key`, or None."""
+        try:
+            return self.memory._fetch(*key)  # noqa: SLF001 - the twin's own item, to steer by
+        except KeyValueStoreError:
+            return None
+
+    def _meeting(self, key: Key, data: st.DataObject) -> tuple[type[KeyValueItem], dict[str, Any]]:
+        """The class a patch or condition names at `key`, and the item's values in it.
+
+        Mostly the class of the item's entity (a view of it now and then), else any.
+        """
+        stored = self._stored(key) or {}
+        entity = stored.get(DEFAULT_ENTITY_ATTRIBUTE, {}).get("S")
+        own = BY_ENTITY.get(entity, ()) if isinstance(entity, str) else ()
+        choices = st.sampled_from(CONDITION_MODELS)
+        mostly_own = bool(own) and data.draw(st.integers(0, 5)) > 0
+        model = data.draw(st.sampled_from(own) if mostly_own else choices)
+        return model, self._values(key, model)
+
+    def _values(self, key: Key, model: type[KeyValueItem]) -> dict[str, Any]:
+        """The in-memory store's item at `key` read as `model`: its fields' values, or {}."""
+        try:
+            found = self.memory.get_one(*key, model)
+        except KeyValueStoreError:
+            found = None
+        return {} if found is None else {name: getattr(found, name) for name in FIELDS[model]}
+
+    def _steered(self, operation: str, drawn: DrawnCondition | None, key: Key) -> bool:
+        """Whether the condition meets a fault of this engine on the stored item."""
+        if drawn is None:
+            return False
+        try:
+            node = drawn.condition().node
+        except KeyValueStoreError:
+            return False  # refused when built: on both stores alike
+        faults = condition_faults(node, self._stored(key), self.steering)
+        if faults:
+            STATS.steered(self.under_test.name, operation, faults)
+        return bool(faults)
+
+    def _steered_patch(self, call: PatchCall) -> bool:
+        """Whether the patch (its condition or its changes) meets a fault of this engine."""
+        if self._steered("patch", call.condition, (call.pk, call.sk)):
+            return True
+        if not self.steering.patches_unreadable_items:
+            try:
+                self.memory.get_one(call.pk, call.sk, call.model)
+            except KeyValueStoreError:  # _steering.KNOWN_BUGS["patch-of-an-unreadable-item"]
+                STATS.steered(self.under_test.name, "patch", ["patch-of-an-unreadable-item"])
+                return True
+        try:
+            planned = plan_patch(
+                "patch", call.pk, call.sk, call.model,
+                set_=call.changes.get("set"), remove=call.changes.get("remove", ()),
+                add=call.changes.get("add"), append=call.changes.get("append"),
+                set_if_absent=call.changes.get("set_if_absent"), condition=None,
+                upsert=call.upsert, return_item=call.return_item,
+                entity_attribute=DEFAULT_ENTITY_ATTRIBUTE,
+            )  # fmt: skip
+        except KeyValueStoreError:
+            return False  # refused before sending, on both stores alike
+        faults = patch_faults(planned, self._stored((call.pk, call.sk)), self.steering)
+        if faults:
+            STATS.steered(self.under_test.name, "patch", faults)
+        return bool(faults)
+
+    def _seen_stored(self, key: Key) -> None:
+        """Add the index keys the in-memory store's item at `key` holds to those seen."""
+        stored = self._stored(key) or {}
+        for spec in INDEXES:
+            pk = stored.get(spec.pk, {}).get("S")
+            sk = stored.get(spec.sk, {}).get("S", "") if spec.sk is not None else ""
+            if isinstance(pk, str) and pk:
+                pks, sks = self.index_keys.setdefault(spec.name, (set(), set()))
+                pks.add(pk)
+                if sk:
+                    sks.add(sk)
 
     def _seen(self) -> Seen:
         return {
