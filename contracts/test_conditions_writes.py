@@ -48,6 +48,8 @@ from .patch_models import Note, Probe, Stock
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from lvrgd.common.services.conditions import Condition
+
 PK = "stock#1"
 SK = "stock"
 IN_STOCK = where(Stock, lambda s: s.stock >= 1)
@@ -167,11 +169,10 @@ def test_update_of_a_missing_item_under_a_condition_raises_item_not_found(
 def test_update_through_a_view_carries_the_item_as_the_view(store: KeyValueStore) -> None:
     store.create(Profile(pk=PK, sk=SK, name="Ada", email="ada@example.com", age=36))
 
+    # Typed for the view's writes: a condition on another class is a type error otherwise.
+    on_profile: Condition[Any] = where(Profile, lambda p: p.name == "Bob")
     with pytest.raises(ConditionFailedError) as caught:
-        store.update(
-            ProfileContact(pk=PK, sk=SK, age=37),
-            condition=where(Profile, lambda p: p.name == "Bob"),
-        )
+        store.update(ProfileContact(pk=PK, sk=SK, age=37), condition=on_profile)
 
     assert caught.value.item == ProfileContact(pk=PK, sk=SK, email="ada@example.com", age=36)
 
@@ -404,5 +405,40 @@ def test_a_where_condition_of_the_wrong_type_of_value_in_a_write_leaves_the_item
 
     with pytest.raises(InvalidQueryError):
         store.update(_stock(stock=0), condition=where(Stock, lambda s: s.stock == Decimal("0.5")))
+
+    assert store.get_one(PK, SK, Stock) == stored
+
+
+# --- refusals: a condition written for another model -----------------------------------------
+
+OTHER_MODEL_WRITES: dict[str, Callable[[KeyValueStore, Any], object]] = {
+    name: write for name, write in WRITES.items() if name != "delete"
+}
+
+
+@pytest.mark.parametrize("write", OTHER_MODEL_WRITES.values(), ids=OTHER_MODEL_WRITES)
+def test_a_condition_written_for_another_model_is_refused_and_nothing_written(
+    store: KeyValueStore, write: Callable[[KeyValueStore, Any], object]
+) -> None:
+    # Note has a `title` Stock lacks: run, the condition would fail on every Stock item.
+    stored = _stock(stock=1)
+    if write is not WRITES["create"]:
+        store.create(stored)
+    on_notes = where(Note, lambda n: exists(n.title))
+
+    with pytest.raises(InvalidItemError, match=r"written for Note .* where\(Stock"):
+        write(store, on_notes)
+
+    assert store.get_one(PK, SK, Stock) == (None if write is WRITES["create"] else stored)
+
+
+def test_a_condition_written_for_another_model_is_refused_in_a_transaction(
+    store: KeyValueStore,
+) -> None:
+    stored = _stock(stock=1)
+    store.create(stored)
+
+    with pytest.raises(InvalidItemError, match="written for Note"), store.transaction() as tx:
+        tx.update(_stock(stock=0), condition=where(Note, lambda n: exists(n.title)))  # type: ignore[misc]
 
     assert store.get_one(PK, SK, Stock) == stored

@@ -143,11 +143,11 @@ def test_create_dict_instead_of_item_raises_invalid_item(store: KeyValueStore) -
     not_an_item = {"pk": "customer#1", "sk": "profile", "name": "Ada"}
 
     with pytest.raises(InvalidItemError):
-        store.create(not_an_item)  # type: ignore[arg-type]
+        store.create(not_an_item)  # type: ignore[type-var]
 
     assert store.get_one("customer#1", "profile", Customer) is None
 
 
 def test_create_none_instead_of_item_raises_invalid_item(store: KeyValueStore) -> None:
     with pytest.raises(InvalidItemError):
-        store.create(None)  # type: ignore[arg-type]
+        store.create(None)  # type: ignore[type-var]

@@ -52,7 +52,7 @@ def _stored(store: KeyValueStore, **fields: Any) -> Gadget:
 
 def _patched(store: KeyValueStore, **changes: Any) -> Gadget:
     """Patch the gadget; what patch returns must be what a read gives afterwards."""
-    after = store.patch(PK, SK, Gadget, **changes)
+    after: Gadget | None = store.patch(PK, SK, Gadget, **changes)
     assert after is not None
     assert store.get_one(PK, SK, Gadget) == after
     return after

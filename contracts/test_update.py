@@ -250,7 +250,7 @@ def test_update_dict_instead_of_item_raises_invalid_item(store: KeyValueStore) -
     store.create(Customer(pk="customer#1", sk="profile", name="Ada"))
 
     with pytest.raises(InvalidItemError):
-        store.update({"pk": "customer#1", "sk": "profile", "name": "Grace"})  # type: ignore[arg-type]
+        store.update({"pk": "customer#1", "sk": "profile", "name": "Grace"})  # type: ignore[type-var]
 
     assert store.get_one("customer#1", "profile", Customer) == Customer(
         pk="customer#1", sk="profile", name="Ada"

@@ -508,7 +508,7 @@ def test_create_object_that_is_not_an_item_raises_invalid_item_and_sends_nothing
     service: DynamoDBService, sent: list[str]
 ) -> None:
     with pytest.raises(InvalidItemError):
-        service.create({"pk": PK, "sk": SK})  # type: ignore[arg-type]
+        service.create({"pk": PK, "sk": SK})  # type: ignore[type-var]
 
     assert sent == []
 

@@ -12,7 +12,7 @@ import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from ._batches import batch_items, batch_keys
 from ._conditions import KeyQuery, key_query
@@ -166,7 +166,7 @@ class KeyValueStoreBase(ABC):
     def ping(self) -> bool:
         """True when the store is usable; never raises."""
 
-    def create(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
+    def create(self, item: T, *, condition: Condition[T] | None = None) -> None:
         """Write a new item; ItemAlreadyExistsError if its key is taken."""
         with self._operation("create", *_key_of(item)):
             write = plan_create("create", item, self._entity_attribute, condition)
@@ -175,7 +175,7 @@ class KeyValueStoreBase(ABC):
             self._apply("create", write)
             settle(write, item)
 
-    def update(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
+    def update(self, item: T, *, condition: Condition[T] | None = None) -> None:
         """Set the item's non-None fields, remove its None fields; ItemNotFoundError if absent."""
         with self._operation("update", *_key_of(item)):
             write = plan_update("update", item, self._entity_attribute, condition)
@@ -183,6 +183,57 @@ class KeyValueStoreBase(ABC):
                 self._indexes.check_item("update", write.pk, write.sk, write.to_set)
             self._apply("update", write)
             settle(write, item)
+
+    @overload
+    def patch(
+        self,
+        pk: str,
+        sk: str,
+        model_class: type[T],
+        *,
+        set: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+        add: Mapping[str, Any] | None = None,
+        append: Mapping[str, Any] | None = None,
+        set_if_absent: Mapping[str, Any] | None = None,
+        condition: Condition[T] | None = None,
+        upsert: bool = False,
+        return_item: Literal[True] = True,
+    ) -> T: ...
+
+    @overload
+    def patch(
+        self,
+        pk: str,
+        sk: str,
+        model_class: type[T],
+        *,
+        set: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+        add: Mapping[str, Any] | None = None,
+        append: Mapping[str, Any] | None = None,
+        set_if_absent: Mapping[str, Any] | None = None,
+        condition: Condition[T] | None = None,
+        upsert: bool = False,
+        return_item: Literal[False],
+    ) -> None: ...
+
+    @overload
+    def patch(
+        self,
+        pk: str,
+        sk: str,
+        model_class: type[T],
+        *,
+        set: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+        add: Mapping[str, Any] | None = None,
+        append: Mapping[str, Any] | None = None,
+        set_if_absent: Mapping[str, Any] | None = None,
+        condition: Condition[T] | None = None,
+        upsert: bool = False,
+        return_item: bool,
+    ) -> T | None: ...
 
     def patch(  # noqa: PLR0913 - the port's signature
         self,
@@ -195,7 +246,7 @@ class KeyValueStoreBase(ABC):
         add: Mapping[str, Any] | None = None,
         append: Mapping[str, Any] | None = None,
         set_if_absent: Mapping[str, Any] | None = None,
-        condition: Condition[Any] | None = None,
+        condition: Condition[T] | None = None,
         upsert: bool = False,
         return_item: bool = True,
     ) -> T | None:

@@ -120,7 +120,7 @@ def plan_patch(  # noqa: PLR0913 - the port's keywords one to one
         refuse("upsert and return_item are bools")
     from ._writes import check_condition  # noqa: PLC0415 - _writes imports this module's peers
 
-    checked = check_condition(operation, pk, sk, condition)
+    checked = check_condition(operation, pk, sk, condition, model)
     actions = _actions(
         refuse, model, set_=set_, remove=remove, add=add, append=append,
         set_if_absent=set_if_absent,

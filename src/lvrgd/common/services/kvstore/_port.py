@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
 from ._item import KeyValueItem
 from ._pages import DEFAULT_PAGE_SIZE, Page
@@ -42,7 +42,7 @@ class KeyValueStore(Protocol):
         """Close the store."""
         ...
 
-    def create(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
+    def create(self, item: T, *, condition: Condition[T] | None = None) -> None:
         """Write a new item; nothing is overwritten.
 
         `condition` (built with `where`) must also hold; of no item, ``not_exists`` and
@@ -55,7 +55,7 @@ class KeyValueStore(Protocol):
         """
         ...
 
-    def update(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
+    def update(self, item: T, *, condition: Condition[T] | None = None) -> None:
         """Give the stored item every field of `item`; nothing is created.
 
         Non-None fields are set, None fields removed; stored attributes that are not
@@ -69,6 +69,57 @@ class KeyValueStore(Protocol):
         """
         ...
 
+    @overload
+    def patch(
+        self,
+        pk: str,
+        sk: str,
+        model_class: type[T],
+        *,
+        set: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+        add: Mapping[str, Any] | None = None,
+        append: Mapping[str, Any] | None = None,
+        set_if_absent: Mapping[str, Any] | None = None,
+        condition: Condition[T] | None = None,
+        upsert: bool = False,
+        return_item: Literal[True] = True,
+    ) -> T: ...
+
+    @overload
+    def patch(
+        self,
+        pk: str,
+        sk: str,
+        model_class: type[T],
+        *,
+        set: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+        add: Mapping[str, Any] | None = None,
+        append: Mapping[str, Any] | None = None,
+        set_if_absent: Mapping[str, Any] | None = None,
+        condition: Condition[T] | None = None,
+        upsert: bool = False,
+        return_item: Literal[False],
+    ) -> None: ...
+
+    @overload
+    def patch(
+        self,
+        pk: str,
+        sk: str,
+        model_class: type[T],
+        *,
+        set: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+        add: Mapping[str, Any] | None = None,
+        append: Mapping[str, Any] | None = None,
+        set_if_absent: Mapping[str, Any] | None = None,
+        condition: Condition[T] | None = None,
+        upsert: bool = False,
+        return_item: bool,
+    ) -> T | None: ...
+
     def patch(  # noqa: PLR0913 - one keyword per kind of change
         self,
         pk: str,
@@ -80,7 +131,7 @@ class KeyValueStore(Protocol):
         add: Mapping[str, Any] | None = None,
         append: Mapping[str, Any] | None = None,
         set_if_absent: Mapping[str, Any] | None = None,
-        condition: Condition[Any] | None = None,
+        condition: Condition[T] | None = None,
         upsert: bool = False,
         return_item: bool = True,
     ) -> T | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._entities import DEFAULT_ENTITY_ATTRIBUTE
 from ._errors import InvalidQueryError, TransactionClosedError
+from ._item import KeyValueItem
 from ._writes import (
     Create,
     Update,
@@ -19,8 +20,9 @@ from ._writes import (
 
 if TYPE_CHECKING:
     from ._indexes import Indexes
-    from ._item import KeyValueItem
     from ._where import Condition
+
+T = TypeVar("T", bound=KeyValueItem)
 
 MAX_TRANSACTION_OPERATIONS = 100
 OPERATION = "transaction"
@@ -66,12 +68,12 @@ class Transaction:
         """The operations, in order, each with the item it came from (None for keys)."""
         return list(self._writes)
 
-    def create(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
+    def create(self, item: T, *, condition: Condition[T] | None = None) -> None:
         """Create `item`; the transaction fails if its key is taken (or `condition` fails)."""
         self._refuse_if_ended(getattr(item, "pk", "?"), getattr(item, "sk", "?"))
         self._add(plan_create(OPERATION, item, self._entity_attribute, condition), item)
 
-    def update(self, item: KeyValueItem, *, condition: Condition[Any] | None = None) -> None:
+    def update(self, item: T, *, condition: Condition[T] | None = None) -> None:
         """Update with `item`'s fields; the transaction fails if the item is absent.
 
         It fails too if `condition` does not hold of the stored item.

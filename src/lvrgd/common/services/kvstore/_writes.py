@@ -119,11 +119,11 @@ def plan_create(
     tag = new_item_tag(operation, item, entity_attribute)
     if not isinstance(item, VersionedItem):
         encoded = encode_item(operation, item, tag=tag)  # first: it refuses a keyless item
-        checked = check_condition(operation, item.pk, item.sk, condition)
+        checked = check_condition(operation, item.pk, item.sk, condition, type(item))
         return Create(item.pk, item.sk, encoded, condition=checked, model=type(item))
     _check_version(operation, item)
     encoded = encode_item(operation, item, {VERSION: 1}, tag=tag)
-    checked = check_condition(operation, item.pk, item.sk, condition)
+    checked = check_condition(operation, item.pk, item.sk, condition, type(item))
     return Create(item.pk, item.sk, encoded, version=1, condition=checked, model=type(item))
 
 
@@ -158,7 +158,7 @@ def plan_update(
             f"is {len(expression)} bytes; DynamoDB's limit is {MAX_EXPRESSION_BYTES}"
         )
         raise InvalidItemError(operation, item.pk, item.sk, reason)
-    checked = check_condition(operation, item.pk, item.sk, condition)
+    checked = check_condition(operation, item.pk, item.sk, condition, type(item))
     return Update(
         item.pk, item.sk, to_set, tuple(to_remove), expected_version=expected, tag=tag,
         condition=checked, model=type(item),
@@ -245,17 +245,35 @@ def plan_check(operation: str, pk: str, sk: str, condition: object) -> Check:
     return Check(pk, sk, checked, model=checked.model)
 
 
-def check_condition(operation: str, pk: str, sk: str, condition: object) -> Condition[Any] | None:
+def check_condition(
+    operation: str, pk: str, sk: str, condition: object, model: type[BaseModel] | None = None
+) -> Condition[Any] | None:
     """`condition` if it is one (or None), checked against DynamoDB's expression limit.
 
+    Args:
+        operation: The port's operation, for the error.
+        pk: The key's partition key, for the error.
+        sk: The key's sort key, for the error.
+        condition: What the caller gave.
+        model: The class the write is of (None for a delete or a check): a condition
+            written for another model reads fields the item does not have.
+
     Raises:
-        InvalidItemError: If it is not a Condition built with `where`, or its expression
-            is longer than DynamoDB's 4 KB.
+        InvalidItemError: If it is not a Condition built with `where`, it was written
+            for a model other than `model` (one of another entity that `model` does not
+            extend), or its expression is longer than DynamoDB's 4 KB.
     """
     if condition is None:
         return None
     if not isinstance(condition, Condition):
         reason = f"condition must be built with where(...), not a {type(condition).__name__}"
+        raise InvalidItemError(operation, pk, sk, reason)
+    if model is not None and not _reads_model(condition.model, model):
+        written = condition.model.__name__
+        reason = (
+            f"the condition is written for {written} (where({written}, ...)) but the write is "
+            f"of {model.__name__}: build it with where({model.__name__}, ...)"
+        )
         raise InvalidItemError(operation, pk, sk, reason)
     length = len(condition.compiled.expression.encode("utf-8"))
     if length > MAX_EXPRESSION_BYTES:
@@ -265,6 +283,17 @@ def check_condition(operation: str, pk: str, sk: str, condition: object) -> Cond
         )
         raise InvalidItemError(operation, pk, sk, reason)
     return condition
+
+
+def _reads_model(written_for: type[BaseModel], model: type[BaseModel]) -> bool:
+    """Whether a condition written for `written_for` reads items written as `model`."""
+    if issubclass(model, written_for):
+        return True
+    return (
+        issubclass(written_for, KeyValueItem)
+        and issubclass(model, KeyValueItem)
+        and entity_name(written_for) == entity_name(model)
+    )
 
 
 def plan_require(operation: str, pk: str, sk: str) -> Require:
