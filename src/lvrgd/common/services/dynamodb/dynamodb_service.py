@@ -2,8 +2,8 @@
 
 Operations go through the driver (`_driver`): requests built by `_protocol`, signed
 and retried by botocore's signer and standard retry mode, sent through a `Transport`.
-`ping` asks DescribeTable through boto3's low-level client, which also resolves the
-endpoint and credentials the driver uses.
+boto3's low-level client, built as before, resolves the endpoint and credentials the
+driver uses.
 """
 
 from __future__ import annotations
@@ -100,7 +100,9 @@ class DynamoDBService(KeyValueStoreBase):
             self._logger.warning("ping: the store is closed", op="ping")
             return False
         try:
-            table = self._client.describe_table(TableName=self._table)["Table"]
+            # Through the driver, as every operation: its successes refill the retry
+            # quota that their retries take from, as botocore's one client did.
+            table = self._driver.call("DescribeTable", {"TableName": self._table})["Table"]
         except ClientError as exc:
             reason = error_code(exc)
         except BotoCoreError as exc:
