@@ -35,7 +35,9 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from lvrgd.common.services import DynamoDBConfig, DynamoDBService, LoggingService
+from lvrgd.common.services.dynamodb._table import new_transport
 
+from . import _canned
 from ._items import (
     ACCESS_KEY,
     NON_KEY_ATTRIBUTES,
@@ -461,7 +463,12 @@ class Service(Variant):
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=SecretStr(SECRET_KEY),
         )
-        self.service = DynamoDBService(LoggingService("benchmarks"), config)
+        # On the canned engine the service's answers are replayed at its transport, as
+        # the other variants' are inside botocore.
+        transport = (
+            _canned.INSTALLED[-1].transport(new_transport(config)) if _canned.INSTALLED else None
+        )
+        self.service = DynamoDBService(LoggingService("benchmarks"), config, transport=transport)
 
     def create(self, items: Sequence[Order]) -> Callable[[], None]:
         """``create(item)``."""
