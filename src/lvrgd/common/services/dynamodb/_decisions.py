@@ -119,6 +119,11 @@ class RetryDecisions:
             answer: `response` parsed.
             exception: What sending raised, None with a response.
         """
+        if answer is not None and answer.parsed is not None and not answer.corrupt:
+            # A 2xx whose CRC32 matches: botocore's conditions read an error code, a
+            # 5xx status, an exception or a CRC32 mismatch, none of which it has, so
+            # they answer None; asking them would only cost their time.
+            return None
         pair = None
         if response is not None and answer is not None:
             parsed = answer.error if answer.error is not None else {}

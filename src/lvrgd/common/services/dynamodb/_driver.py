@@ -14,8 +14,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
 from botocore.exceptions import ChecksumError, ClientError, NoCredentialsError
 
 from ._protocol import (
@@ -32,6 +30,7 @@ from ._protocol import (
     ttl,
     with_token,
 )
+from ._signing import KeyCache, Signable, Signer, host_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -91,6 +90,8 @@ class Driver:
     ) -> None:
         """Keep the parts; nothing is sent here."""
         self.endpoint = endpoint
+        self._host = host_of(endpoint)
+        self._keys = KeyCache()
         self._region = region
         self._credentials = credentials
         self._decisions = decisions
@@ -175,14 +176,9 @@ class Driver:
         if self._credentials is None:
             raise NoCredentialsError
         frozen = self._credentials.get_frozen_credentials()
-        signable = AWSRequest(
-            method="POST",
-            url=self.endpoint,
-            data=body,
-            headers=base_headers(operation, self._user_agent),
-        )
-        SigV4Auth(frozen, SERVICE, self._region).add_auth(signable)
-        headers = dict(signable.headers.items())
+        headers = base_headers(operation, self._user_agent)
+        signable = Signable("POST", self.endpoint, headers, body)
+        Signer(frozen, SERVICE, self._region, self._host, self._keys).add_auth(signable)  # type: ignore[arg-type]
         headers.update(retry_headers(retries))
         headers["Content-Length"] = str(len(body))
         headers.update(_ACCEPT_ENCODING)
