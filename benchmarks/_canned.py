@@ -29,14 +29,18 @@ from dataclasses import dataclass, field
 from itertools import cycle
 from typing import TYPE_CHECKING, Any
 
+import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS
 
 from lvrgd.common.services.dynamodb._protocol import HttpRequest, HttpResponse
+from lvrgd.common.services.dynamodb._table import new_transport
+from lvrgd.common.services.dynamodb._transport import BotocoreHooks
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from lvrgd.common.services.dynamodb import DynamoDBConfig
     from lvrgd.common.services.dynamodb._transport import Transport
 
 INSTALLED: list[Wire] = []
@@ -181,6 +185,19 @@ class CannedTransport:
     def close(self) -> None:
         """Close `inner`."""
         self._inner.close()
+
+
+def service_transport(config: DynamoDBConfig) -> Transport | None:
+    """DynamoDBService's transport: the installed Wire's over the default one, or None.
+
+    The default one first offers each request to botocore's built-in ``before-send``
+    handlers, as the service's own default does, so that recording under moto's
+    ``mock_aws`` is answered by moto.
+    """
+    if not INSTALLED:
+        return None
+    events = botocore.session.get_session().get_component("event_emitter")
+    return INSTALLED[-1].transport(BotocoreHooks(events, new_transport(config)))
 
 
 def install() -> Wire:

@@ -35,7 +35,6 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from lvrgd.common.services import DynamoDBConfig, DynamoDBService, LoggingService
-from lvrgd.common.services.dynamodb._table import new_transport
 
 from . import _canned
 from ._items import (
@@ -465,9 +464,7 @@ class Service(Variant):
         )
         # On the canned engine the service's answers are replayed at its transport, as
         # the other variants' are inside botocore.
-        transport = (
-            _canned.INSTALLED[-1].transport(new_transport(config)) if _canned.INSTALLED else None
-        )
+        transport = _canned.service_transport(config)
         self.service = DynamoDBService(LoggingService("benchmarks"), config, transport=transport)
 
     def create(self, items: Sequence[Order]) -> Callable[[], None]:

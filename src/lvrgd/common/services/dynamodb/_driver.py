@@ -91,6 +91,8 @@ class Driver:
         """Keep the parts; nothing is sent here."""
         self.endpoint = endpoint
         self._host = host_of(endpoint)
+        # The operation's path is "/", which botocore appends to the endpoint's.
+        self._url = endpoint if endpoint.endswith("/") else f"{endpoint}/"
         self._keys = KeyCache()
         self._region = region
         self._credentials = credentials
@@ -177,12 +179,12 @@ class Driver:
             raise NoCredentialsError
         frozen = self._credentials.get_frozen_credentials()
         headers = base_headers(operation, self._user_agent)
-        signable = Signable("POST", self.endpoint, headers, body)
+        signable = Signable("POST", self._url, headers, body)
         Signer(frozen, SERVICE, self._region, self._host, self._keys).add_auth(signable)  # type: ignore[arg-type]
         headers.update(retry_headers(retries))
         headers["Content-Length"] = str(len(body))
         headers.update(_ACCEPT_ENCODING)
-        return HttpRequest("POST", self.endpoint, headers, body)
+        return HttpRequest("POST", self._url, headers, body)
 
     def close(self) -> None:
         """Close the transport."""

@@ -22,9 +22,11 @@ from ._decisions import RetryDecisions
 from ._driver import Driver
 from ._errors import error_code
 from ._schema import create_request
-from ._transport import Transport, Urllib3Transport
+from ._transport import BotocoreHooks, Transport, Urllib3Transport
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from .dynamodb_models import DynamoDBConfig
@@ -123,7 +125,11 @@ def new_transport(config: DynamoDBConfig) -> Transport:
 
 
 def new_driver(
-    config: DynamoDBConfig, client: DynamoDBClient, transport: Transport | None = None
+    config: DynamoDBConfig,
+    client: DynamoDBClient,
+    transport: Transport | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Driver:
     """The driver DynamoDBService sends its operations through.
 
@@ -131,12 +137,15 @@ def new_driver(
     the region, the credentials (the chain's, refreshed by botocore when they expire;
     the config's keys; or the dummy keys of a loopback endpoint), DynamoDB's service
     model and the User-Agent. The driver adds botocore's standard retry mode with
-    `max_attempts` attempts, and sends through `transport`, or `new_transport(config)`.
+    `max_attempts` attempts, and sends through `transport`; by default through
+    `new_transport(config)`, after the client's ``before-send`` handlers (moto's
+    ``mock_aws``...) had the chance to answer.
 
     Args:
         config: The table and how to reach it.
         client: The client `new_client` built from `config`.
         transport: Where requests go; the default urllib3 transport if None.
+        sleep: How the driver waits between attempts.
     """
     meta = client.meta
     return Driver(
@@ -144,9 +153,12 @@ def new_driver(
         region=meta.region_name,
         credentials=_credentials(client),
         decisions=RetryDecisions(config.max_attempts, meta.service_model),
-        transport=new_transport(config) if transport is None else transport,
+        transport=BotocoreHooks(meta.events, new_transport(config))
+        if transport is None
+        else transport,
         user_agent=_user_agent(client),
         read_timeout=config.read_timeout,
+        sleep=sleep,
     )
 
 

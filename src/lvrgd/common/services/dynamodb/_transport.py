@@ -11,9 +11,10 @@ the adapter's error table read them unchanged.
 from __future__ import annotations
 
 import socket
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import urllib3
+from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import (
     ConnectionClosedError,
     ConnectTimeoutError,
@@ -116,3 +117,43 @@ class Urllib3Transport:
     def close(self) -> None:
         """Close every pooled connection."""
         self._pools.clear()
+
+
+class BotocoreHooks:
+    """A transport that first offers each request to botocore's ``before-send`` handlers.
+
+    Handlers that answer requests inside botocore (moto's ``mock_aws``, a test's own)
+    answer DynamoDBService's requests as they would a boto3 client's; without one,
+    the request goes to `inner`. The default transport is wrapped in this, so that code
+    testing DynamoDBService under ``mock_aws`` keeps working.
+
+    Args:
+        events: The client's event emitter (``client.meta.events``).
+        inner: Where a request no handler answers is sent.
+    """
+
+    def __init__(self, events: Any, inner: Transport) -> None:
+        """Offer requests to `events`, else send them through `inner`."""
+        self._events = events
+        self.inner = inner
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """A handler's answer, or `inner`'s."""
+        operation = request.headers["X-Amz-Target"].rsplit(".", 1)[1]
+        # A plain dict of headers: handlers read them through items() and get(), and
+        # botocore's email-based HTTPHeaders would cost more than the rest of the hook.
+        headers: Any = dict(request.headers)
+        prepared = AWSPreparedRequest(
+            request.method, request.url, headers, request.body, stream_output=False
+        )
+        _, answer = self._events.emit_until_response(
+            f"before-send.dynamodb.{operation}", request=prepared
+        )
+        if answer is None:
+            return self.inner.send(request)
+        headers = {name.lower(): value for name, value in answer.headers.items()}
+        return HttpResponse(answer.status_code, headers, bytes(answer.content))
+
+    def close(self) -> None:
+        """Close `inner`."""
+        self.inner.close()
