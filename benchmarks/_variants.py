@@ -36,6 +36,7 @@ from pynamodb.models import Model
 
 from lvrgd.common.services import DynamoDBConfig, DynamoDBService, LoggingService
 
+from . import _canned
 from ._items import (
     ACCESS_KEY,
     NON_KEY_ATTRIBUTES,
@@ -461,7 +462,10 @@ class Service(Variant):
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=SecretStr(SECRET_KEY),
         )
-        self.service = DynamoDBService(LoggingService("benchmarks"), config)
+        # On the canned engine the service's answers are replayed at its transport, as
+        # the other variants' are inside botocore.
+        transport = _canned.service_transport(config)
+        self.service = DynamoDBService(LoggingService("benchmarks"), config, transport=transport)
 
     def create(self, items: Sequence[Order]) -> Callable[[], None]:
         """``create(item)``."""

@@ -112,7 +112,9 @@ def _canned_engine(repetitions: int) -> dict[str, float]:
     )
     with mock_aws():
         create_table(config)
-        service = DynamoDBService(LoggingService("bench"), config)
+        service = DynamoDBService(
+            LoggingService("bench"), config, transport=_canned.service_transport(config)
+        )
         _fill(service)
         scenarios = {}
         for name, query in (("single", _single), ("mixed", _mixed)):

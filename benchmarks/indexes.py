@@ -282,7 +282,7 @@ def canned(sizes: Sizes, repetitions: int, warmup: int) -> list[Row]:
     scenarios: dict[str, list[_canned.Recorded]] = {}
     with mock_aws():
         create_table(config)
-        service = DynamoDBService(_logger(), config)
+        service = DynamoDBService(_logger(), config, transport=_canned.service_transport(config))
         for name, count in counts.items():
             service.put_many([order(name, n, shelf=f"shelf#{name}") for n in range(count)])
         for key, query in queries.items():

@@ -286,7 +286,7 @@ def canned(sizes: Sizes, repetitions: int, warmup: int) -> list[Row]:
     scenarios: dict[str, list[_canned.Recorded]] = {}
     with mock_aws():
         create_table(config)
-        service = DynamoDBService(_logger(), config)
+        service = DynamoDBService(_logger(), config, transport=_canned.service_transport(config))
         # moto refuses an UpdateItem that replaces a 300 KB value by another (it counts
         # the old value and the new one: docs/fidelity.md, #size-update-replaces-value),
         # so the update's answer is recorded on the item stored without its entries.

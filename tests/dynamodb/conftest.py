@@ -17,6 +17,7 @@ from botocore.stub import Stubber
 from lvrgd.common.services.dynamodb import DynamoDBConfig, DynamoDBService
 from lvrgd.common.services.logging import LoggingService
 
+from ._bridge import ClientBridge
 from ._data import TABLE
 
 if TYPE_CHECKING:
@@ -89,13 +90,30 @@ def logger() -> Mock:
 
 @pytest.fixture
 def config() -> DynamoDBConfig:
-    """A config for the ``orders`` table; consistent reads, as by default."""
-    return DynamoDBConfig(table_name=TABLE)
+    """A config for the ``orders`` table; consistent reads, as by default.
+
+    One attempt per call, as a Stubber answers a call once: a stubbed answer that
+    says the call was resent (``RetryAttempts``) is played by the bridge as lost
+    attempts, on a service that allows them (see ``resending``).
+    """
+    return DynamoDBConfig(table_name=TABLE, max_attempts=1)
 
 
 @pytest.fixture
-def new_client(mocker: MockerFixture, client: DynamoDBClient) -> MagicMock:
-    """The one name the service calls to build its client, returning the stubbed client."""
+def bridge(client: DynamoDBClient) -> ClientBridge:
+    """The transport the service sends through: the stubbed client answers."""
+    return ClientBridge(client)
+
+
+@pytest.fixture
+def new_client(mocker: MockerFixture, client: DynamoDBClient, bridge: ClientBridge) -> MagicMock:
+    """The one name the service calls to build its client, returning the stubbed client.
+
+    The service's driver then sends through the bridge to that client: every request
+    still reaches the Stubber, and nothing leaves the process.
+    """
+    mocker.patch("lvrgd.common.services.dynamodb._table.new_transport", return_value=bridge)
+    mocker.patch("time.sleep")  # the driver's backoff between attempts
     return mocker.patch("lvrgd.common.services.dynamodb._table.new_client", return_value=client)
 
 
@@ -105,3 +123,11 @@ def service(
 ) -> DynamoDBService:
     """A DynamoDBService whose client is the stubbed one."""
     return DynamoDBService(logger, config)
+
+
+@pytest.fixture
+def resending(
+    new_client: MagicMock, stubber: Stubber, logger: Mock, config: DynamoDBConfig
+) -> DynamoDBService:
+    """A service allowing two attempts, for answers stubbed as met on a resend."""
+    return DynamoDBService(logger, config.model_copy(update={"max_attempts": 2}))

@@ -18,10 +18,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from lvrgd.common.services.kvstore import KeyValueStoreError
 from lvrgd.common.services.logging import LoggingService
 
+from ._decisions import RetryDecisions
+from ._driver import Driver
 from ._errors import error_code
 from ._schema import create_request
+from ._transport import BotocoreHooks, Transport, Urllib3Transport
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from .dynamodb_models import DynamoDBConfig
@@ -108,6 +113,64 @@ def new_client(config: DynamoDBConfig, logger: LoggingService | None = None) -> 
         )
     client.meta.events.register("before-parse.dynamodb", keep_wire_json)
     return client
+
+
+def new_transport(config: DynamoDBConfig) -> Transport:
+    """The default transport: urllib3 pools with the config's timeouts and pool size."""
+    return Urllib3Transport(
+        connect_timeout=config.connect_timeout,
+        read_timeout=config.read_timeout,
+        max_pool_connections=config.max_pool_connections,
+    )
+
+
+def new_driver(
+    config: DynamoDBConfig,
+    client: DynamoDBClient,
+    transport: Transport | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Driver:
+    """The driver DynamoDBService sends its operations through.
+
+    botocore supplies what `client` resolved when `new_client` built it: the endpoint,
+    the region, the credentials (the chain's, refreshed by botocore when they expire;
+    the config's keys; or the dummy keys of a loopback endpoint), DynamoDB's service
+    model and the User-Agent. The driver adds botocore's standard retry mode with
+    `max_attempts` attempts, and sends through `transport`; by default through
+    `new_transport(config)`, after the client's ``before-send`` handlers (moto's
+    ``mock_aws``...) had the chance to answer.
+
+    Args:
+        config: The table and how to reach it.
+        client: The client `new_client` built from `config`.
+        transport: Where requests go; the default urllib3 transport if None.
+        sleep: How the driver waits between attempts.
+    """
+    meta = client.meta
+    return Driver(
+        endpoint=meta.endpoint_url,
+        region=meta.region_name,
+        credentials=_credentials(client),
+        decisions=RetryDecisions(config.max_attempts, meta.service_model),
+        transport=BotocoreHooks(meta.events, new_transport(config))
+        if transport is None
+        else transport,
+        user_agent=_user_agent(client),
+        read_timeout=config.read_timeout,
+        sleep=sleep,
+    )
+
+
+def _credentials(client: DynamoDBClient) -> Any:
+    """The credentials the client signs with: botocore's object, which refreshes itself."""
+    return getattr(getattr(client, "_request_signer", None), "_credentials", None)
+
+
+def _user_agent(client: DynamoDBClient) -> str:
+    """The User-Agent the client sends (the fixed one, with botocore's SDK suffix)."""
+    creator = getattr(client, "_user_agent_creator", None)
+    return _USER_AGENT if creator is None else str(creator.to_string())
 
 
 def _keys(config: DynamoDBConfig) -> tuple[str | None, str | None]:

@@ -1,8 +1,13 @@
-"""DynamoDBService: the KeyValueStore on one DynamoDB table, through boto3's low-level client."""
+"""DynamoDBService: the KeyValueStore on one DynamoDB table, over DynamoDB's JSON protocol.
+
+Operations go through the driver (`_driver`): requests built by `_protocol`, signed
+and retried by botocore's signer and standard retry mode, sent through a `Transport`.
+boto3's low-level client, built as before, resolves the endpoint and credentials the
+driver uses.
+"""
 
 from __future__ import annotations
 
-import threading
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -46,34 +51,39 @@ if TYPE_CHECKING:
     from lvrgd.common.services.kvstore._writes import Delete, Write
     from lvrgd.common.services.logging import LoggingService
 
+    from ._transport import Transport
     from .dynamodb_models import DynamoDBConfig
 
 Request = dict[str, Any]
 
 
 class DynamoDBService(KeyValueStoreBase):
-    """KeyValueStore on one DynamoDB table, through boto3's low-level client.
+    """KeyValueStore on one DynamoDB table, over DynamoDB's JSON protocol.
 
-    Safe to share between threads (the low-level client is). botocore's own retries,
-    configured by `max_attempts`, are the only retries of a failed call; what a batch
-    leaves unprocessed is resent with backoff for up to `batch_retry_seconds`.
+    Safe to share between threads. botocore's standard retry mode, with `max_attempts`
+    attempts, decides the only retries of a failed call; what a batch leaves
+    unprocessed is resent with backoff for up to `batch_retry_seconds`.
 
     Args:
         logger: Where operations are logged (name, key and milliseconds at debug;
             failures at error; never item payloads).
         config: The table and how to reach it.
+        transport: Where requests are sent: a `Transport` of your own (a test double,
+            another HTTP client); by default pooled urllib3 connections with the
+            config's timeouts and `max_pool_connections`.
     """
 
     engine_errors: ClassVar[tuple[type[Exception], ...]] = (ClientError, BotoCoreError)
 
-    def __init__(self, logger: LoggingService, config: DynamoDBConfig) -> None:
-        """Build the client; nothing is sent until the first operation."""
+    def __init__(
+        self, logger: LoggingService, config: DynamoDBConfig, *, transport: Transport | None = None
+    ) -> None:
+        """Build the client and the driver; nothing is sent until the first operation."""
         super().__init__(logger, entity_attribute=config.entity_attribute, indexes=config.indexes)
         self._config = config
         self._table = config.table_name
         self._client = _table.new_client(config, self._logger)
-        self._attempts = threading.local()
-        self._client.meta.events.register("needs-retry.dynamodb", self._count_attempt)
+        self._driver = _table.new_driver(config, self._client, transport)
 
     def __repr__(self) -> str:
         """Name the table and region, never the credentials."""
@@ -90,7 +100,9 @@ class DynamoDBService(KeyValueStoreBase):
             self._logger.warning("ping: the store is closed", op="ping")
             return False
         try:
-            table = self._client.describe_table(TableName=self._table)["Table"]
+            # Through the driver, as every operation: its successes refill the retry
+            # quota that their retries take from, as botocore's one client did.
+            table = self._driver.call("DescribeTable", {"TableName": self._table})["Table"]
         except ClientError as exc:
             reason = error_code(exc)
         except BotoCoreError as exc:
@@ -108,6 +120,7 @@ class DynamoDBService(KeyValueStoreBase):
         """Close the client's connections; idempotent."""
         if not self._closed:
             self._closed = True
+            self._driver.close()
             self._client.close()
 
     def translate(
@@ -115,22 +128,15 @@ class DynamoDBService(KeyValueStoreBase):
     ) -> KeyValueStoreError:
         """The port's error for a botocore error (see `_errors.translate`)."""
         assert isinstance(error, ClientError | BotoCoreError)  # noqa: S101 - engine_errors
+        attempts: int | None
         if isinstance(error, ClientError):
             attempts = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) + 1
         else:
-            attempts = self._attempts.__dict__.pop("last", None)
+            attempts = self._driver.last_attempts()
         return translate(
             error, operation, pk, sk, table=self._table,
-            endpoint=self._client.meta.endpoint_url, attempts=attempts,
+            endpoint=self._driver.endpoint, attempts=attempts,
         )  # fmt: skip
-
-    def _count_attempt(self, attempts: int, **_: Any) -> None:
-        """Remember, per thread, how many attempts the latest request has made.
-
-        botocore emits ``needs-retry`` after every attempt, answered or not; a network
-        error carries no count of its own. Returning None leaves the retry decision alone.
-        """
-        self._attempts.last = attempts
 
     def _apply(self, operation: str, write: Create | Update | Delete) -> None:
         """Send one conditional write; a failed condition becomes the error it means."""
@@ -143,11 +149,11 @@ class DynamoDBService(KeyValueStoreBase):
         request = write_request(self._table, write)
         try:
             if isinstance(write, Create):
-                self._client.put_item(**request)
+                self._driver.call("PutItem", request)
             elif isinstance(write, Update):
-                self._client.update_item(**request)
+                self._driver.call("UpdateItem", request)
             else:
-                self._client.delete_item(**request)
+                self._driver.call("DeleteItem", request)
         except ClientError as exc:
             if error_code(exc) != "ConditionalCheckFailedException":
                 raise
@@ -164,7 +170,7 @@ class DynamoDBService(KeyValueStoreBase):
         """UpdateItem with the patch's expressions; a failed condition says what it met."""
         request = patch_item_request(self._table, patch)
         try:
-            answer = self._client.update_item(**request)
+            answer = self._driver.call("UpdateItem", request)
         except ClientError as exc:
             if error_code(exc) != "ConditionalCheckFailedException":
                 raise
@@ -188,7 +194,7 @@ class DynamoDBService(KeyValueStoreBase):
 
     def _read(self, pk: str, sk: str, *, consistent: bool) -> Item | None:
         request = get_request(self._table, pk, sk, consistent=consistent)
-        found: Item | None = self._client.get_item(**request).get("Item")
+        found: Item | None = self._driver.call("GetItem", request).get("Item")
         return found
 
     def _select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
@@ -205,7 +211,7 @@ class DynamoDBService(KeyValueStoreBase):
                 consistent=consistent, limit=None if limit is None else limit - len(found),
                 start_key=resume, index=index,
             )  # fmt: skip
-            page = self._client.query(**request)
+            page = self._driver.call("Query", request)
             found.extend(page["Items"])
             resume = page.get("LastEvaluatedKey")
             if resume is None or (limit is not None and len(found) >= limit):
@@ -243,7 +249,7 @@ class DynamoDBService(KeyValueStoreBase):
         """TransactWriteItems; a cancellation names each operation's reason."""
         request = [transact_item(self._table, write) for write in writes]
         try:
-            self._client.transact_write_items(TransactItems=request)  # type: ignore[arg-type]
+            self._driver.call("TransactWriteItems", {"TransactItems": request})
         except ClientError as exc:
             if error_code(exc) != "TransactionCanceledException":
                 raise
@@ -254,14 +260,14 @@ class DynamoDBService(KeyValueStoreBase):
             raise TransactionCanceledError(errors) from exc
 
     def _batch_get(self, request: Request, found: dict[Key, Item]) -> Request | None:
-        answer = self._client.batch_get_item(**request)
+        answer = self._driver.call("BatchGetItem", request)
         for item in answer.get("Responses", {}).get(self._table, []):
             found[(item["pk"]["S"], item["sk"]["S"])] = item
         left = answer.get("UnprocessedKeys", {}).get(self._table)
         return {"RequestItems": {self._table: left}} if left and left.get("Keys") else None
 
     def _batch_write(self, request: Request, by_key: dict[Key, Item]) -> Request | None:
-        answer = self._client.batch_write_item(**request)
+        answer = self._driver.call("BatchWriteItem", request)
         left = answer.get("UnprocessedItems", {}).get(self._table)
         if not left:
             return None

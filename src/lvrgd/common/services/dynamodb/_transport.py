@@ -1,0 +1,159 @@
+"""The sync transport: one HTTP exchange, behind a Protocol that tests and users can replace.
+
+The default is a pooled HTTP/1.1 client on urllib3, which botocore already depends on:
+one pool per host of `max_pool_connections` connections, the config's connect and read
+timeouts, no retries and no redirects of its own (the driver decides retries), TLS
+verified against botocore's CA bundle. Failures are raised as the botocore exceptions
+botocore's own urllib3 session raises for them, so that botocore's retry conditions and
+the adapter's error table read them unchanged.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any, Protocol, runtime_checkable
+
+import urllib3
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.exceptions import (
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    HTTPClientError,
+    ReadTimeoutError,
+    SSLError,
+)
+from botocore.httpsession import get_cert_path
+from urllib3.exceptions import ConnectTimeoutError as Urllib3ConnectTimeoutError
+from urllib3.exceptions import NewConnectionError, ProtocolError
+from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeoutError
+from urllib3.exceptions import SSLError as Urllib3SSLError
+
+from ._protocol import HttpRequest, HttpResponse
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """Sends one request and returns its whole response.
+
+    A failure to get a response raises an exception; botocore's standard retry mode
+    resends after ``botocore.exceptions.ConnectionError`` and ``HTTPClientError`` (and
+    their subclasses), and after nothing else.
+    """
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send `request` once and read the whole answer."""
+        ...
+
+    def close(self) -> None:
+        """Release connections; idempotent."""
+        ...
+
+
+class Urllib3Transport:
+    """The default transport: urllib3's connection pools, HTTP/1.1 keep-alive.
+
+    Args:
+        connect_timeout: Seconds to wait for a connection.
+        read_timeout: Seconds to wait on each read of the answer.
+        max_pool_connections: Connections kept per host, for threads sharing it.
+    """
+
+    def __init__(
+        self, *, connect_timeout: float, read_timeout: float, max_pool_connections: int
+    ) -> None:
+        """Build the pools; nothing connects until the first send."""
+        self._pools = urllib3.PoolManager(
+            num_pools=10,
+            maxsize=max_pool_connections,
+            timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
+            retries=False,
+            ca_certs=get_cert_path(verify=True),
+        )
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """Send `request` on a pooled connection and read the whole answer.
+
+        Raises:
+            EndpointConnectionError: The connection was refused or the name did not resolve.
+            ConnectTimeoutError: No connection within the connect timeout.
+            ReadTimeoutError: No answer within the read timeout.
+            ConnectionClosedError: The connection closed before the answer was whole.
+            SSLError: TLS failed.
+            HTTPClientError: Anything else went wrong on the way.
+        """
+        url = request.url
+        try:
+            answer = self._pools.urlopen(
+                request.method,
+                url,
+                body=request.body,
+                headers=dict(request.headers),
+                retries=False,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=False,
+                decode_content=False,
+            )
+            try:
+                body = answer.read()
+            finally:
+                answer.release_conn()
+            headers = {name.lower(): value for name, value in answer.headers.items()}
+        except Urllib3SSLError as exc:
+            raise SSLError(endpoint_url=url, error=exc) from exc
+        except (NewConnectionError, socket.gaierror) as exc:
+            raise EndpointConnectionError(endpoint_url=url, error=exc) from exc
+        except Urllib3ConnectTimeoutError as exc:
+            raise ConnectTimeoutError(endpoint_url=url, error=exc) from exc
+        except Urllib3ReadTimeoutError as exc:
+            raise ReadTimeoutError(endpoint_url=url, error=exc) from exc
+        except ProtocolError as exc:
+            raise ConnectionClosedError(endpoint_url=url, error=exc, request=request) from exc
+        except Exception as exc:  # as botocore's session: any other failure
+            raise HTTPClientError(error=exc) from exc
+        return HttpResponse(answer.status, headers, body)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._pools.clear()
+
+
+class BotocoreHooks:
+    """A transport that first offers each request to botocore's ``before-send`` handlers.
+
+    Handlers that answer requests inside botocore (moto's ``mock_aws``, a test's own)
+    answer DynamoDBService's requests as they would a boto3 client's; without one,
+    the request goes to `inner`. The default transport is wrapped in this, so that code
+    testing DynamoDBService under ``mock_aws`` keeps working.
+
+    Args:
+        events: The client's event emitter (``client.meta.events``).
+        inner: Where a request no handler answers is sent.
+    """
+
+    def __init__(self, events: Any, inner: Transport) -> None:
+        """Offer requests to `events`, else send them through `inner`."""
+        self._events = events
+        self.inner = inner
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        """A handler's answer, or `inner`'s."""
+        operation = request.headers["X-Amz-Target"].rsplit(".", 1)[1]
+        # A plain dict of headers: handlers read them through items() and get(), and
+        # botocore's email-based HTTPHeaders would cost more than the rest of the hook.
+        headers: Any = dict(request.headers)
+        prepared = AWSPreparedRequest(
+            request.method, request.url, headers, request.body, stream_output=False
+        )
+        _, answer = self._events.emit_until_response(
+            f"before-send.dynamodb.{operation}", request=prepared
+        )
+        if answer is None:
+            return self.inner.send(request)
+        headers = {name.lower(): value for name, value in answer.headers.items()}
+        return HttpResponse(answer.status_code, headers, bytes(answer.content))
+
+    def close(self) -> None:
+        """Close `inner`."""
+        self.inner.close()
