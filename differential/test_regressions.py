@@ -219,3 +219,31 @@ def test_between_refuses_bounds_of_two_types() -> None:
     """
     with pytest.raises(InvalidQueryError):
         where(_Banded, lambda m: between(m.band, 2, "band#1"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "open bug of src/ (_steering.KNOWN_BUGS['upsert-pk-over-index-sort-key-limit']): an "
+        "upsert creates an item whose pk passes the inverted index's sort-key limit; strict, so "
+        "the fix turns it red: then drop this mark and the KNOWN_BUGS entry"
+    ),
+)
+def test_patch_upsert_refuses_a_pk_over_1024_bytes_where_an_index_sorts_by_pk() -> None:
+    """In-memory bug: a patch with ``upsert=True`` creates an item `create` refuses.
+
+    An index whose sort key is the table's `pk` (the inverted index) limits `pk` to
+    1,024 bytes; `create` refuses a longer one
+    (test_create_refuses_a_pk_over_1024_bytes_where_an_index_sorts_by_pk), but
+    ``patch(pk, sk, Model, set=..., upsert=True)`` of a missing item creates it: the
+    patch checks the index keys it sets, not the table's key, and moto refuses the
+    UpdateItem ("Aggregated size of all range keys has exceeded the size limit of 1024
+    bytes"). Found by the state machine (deep profile) on moto:
+    ``patch('a' * 2047, '0', Note, set={'title': '', 'tags': set()}, remove=['data',
+    'gpk'], upsert=True, return_item=False)``.
+    """
+    inverted = IndexSpec(name="inverted", pk="sk", sk="pk")
+    with InMemoryKeyValueStore(LoggingService("regressions"), indexes=(inverted,)) as store:
+        with pytest.raises(InvalidItemError, match="inverted"):
+            store.patch("p" * 1_025, "s", _Note, set={"title": "x"}, upsert=True)
+        assert store.get_one("p" * 1_025, "s", _Note) is None
