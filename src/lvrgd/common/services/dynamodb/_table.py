@@ -14,6 +14,7 @@ import boto3
 import botocore
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.utils import get_environ_proxies
 
 from lvrgd.common.services.kvstore import KeyValueStoreError
 from lvrgd.common.services.logging import LoggingService
@@ -115,12 +116,30 @@ def new_client(config: DynamoDBConfig, logger: LoggingService | None = None) -> 
     return client
 
 
-def new_transport(config: DynamoDBConfig) -> Transport:
-    """The default transport: urllib3 pools with the config's timeouts and pool size."""
+def new_transport(config: DynamoDBConfig, client: DynamoDBClient | None = None) -> Transport:
+    """The default transport: urllib3 pools with the config's timeouts and pool size.
+
+    Given the client `new_client` built, the transport goes through the proxy and
+    verifies TLS against the CA bundle that client resolved (from ``HTTPS_PROXY``,
+    ``HTTP_PROXY`` and ``NO_PROXY``; from ``AWS_CA_BUNDLE`` or the config file's
+    ``ca_bundle``), so that requests leave as a boto3 client's would.
+    """
+    proxy_url: str | None = None
+    verify: str | bool = True
+    if client is not None:
+        endpoint_url = client.meta.endpoint_url
+        scheme = urlsplit(endpoint_url).scheme
+        proxy_url = get_environ_proxies(endpoint_url).get(scheme)
+        resolved = getattr(
+            getattr(getattr(client, "_endpoint", None), "http_session", None), "_verify", True
+        )
+        verify = resolved if isinstance(resolved, str | bool) else True
     return Urllib3Transport(
         connect_timeout=config.connect_timeout,
         read_timeout=config.read_timeout,
         max_pool_connections=config.max_pool_connections,
+        proxy_url=proxy_url,
+        verify=verify,
     )
 
 
@@ -153,7 +172,7 @@ def new_driver(
         region=meta.region_name,
         credentials=_credentials(client),
         decisions=RetryDecisions(config.max_attempts, meta.service_model),
-        transport=BotocoreHooks(meta.events, new_transport(config))
+        transport=BotocoreHooks(meta.events, new_transport(config, client))
         if transport is None
         else transport,
         user_agent=_user_agent(client),

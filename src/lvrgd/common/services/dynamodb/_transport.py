@@ -3,7 +3,9 @@
 The default is a pooled HTTP/1.1 client on urllib3, which botocore already depends on:
 one pool per host of `max_pool_connections` connections, the config's connect and read
 timeouts, no retries and no redirects of its own (the driver decides retries), TLS
-verified against botocore's CA bundle. Failures are raised as the botocore exceptions
+verified against the CA bundle boto3 would use (``AWS_CA_BUNDLE``, the config file's
+``ca_bundle``, else botocore's), through the proxy boto3 would use (``HTTPS_PROXY`` /
+``HTTP_PROXY``, minus ``NO_PROXY``). Failures are raised as the botocore exceptions
 botocore's own urllib3 session raises for them, so that botocore's retry conditions and
 the adapter's error table read them unchanged.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import socket
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import unquote, urlsplit
 
 import urllib3
 from botocore.awsrequest import AWSPreparedRequest
@@ -57,18 +60,41 @@ class Urllib3Transport:
         connect_timeout: Seconds to wait for a connection.
         read_timeout: Seconds to wait on each read of the answer.
         max_pool_connections: Connections kept per host, for threads sharing it.
+        proxy_url: The proxy every request goes through (``http://user:pass@host:port``;
+            an HTTPS endpoint is reached through a CONNECT tunnel); None for none.
+        verify: The CA bundle's path, True for botocore's own, or False to skip TLS
+            verification (as boto3's ``verify=False``).
     """
 
     def __init__(
-        self, *, connect_timeout: float, read_timeout: float, max_pool_connections: int
+        self,
+        *,
+        connect_timeout: float,
+        read_timeout: float,
+        max_pool_connections: int,
+        proxy_url: str | None = None,
+        verify: str | bool = True,
     ) -> None:
         """Build the pools; nothing connects until the first send."""
-        self._pools = urllib3.PoolManager(
-            num_pools=10,
-            maxsize=max_pool_connections,
-            timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
-            retries=False,
-            ca_certs=get_cert_path(verify=True),
+        options: dict[str, Any] = {
+            "num_pools": 10,
+            "maxsize": max_pool_connections,
+            "timeout": urllib3.Timeout(connect=connect_timeout, read=read_timeout),
+            "retries": False,
+        }
+        if verify is False:
+            options["cert_reqs"] = "CERT_NONE"
+        else:
+            options["ca_certs"] = verify if isinstance(verify, str) else get_cert_path(verify=True)
+        # Sent on a CONNECT (an HTTPS endpoint) by urllib3, and with each request to an
+        # HTTP endpoint, which the proxy forwards, by `send`.
+        self._proxy_headers = {} if proxy_url is None else _proxy_auth(proxy_url)
+        self._pools: urllib3.PoolManager = (
+            urllib3.PoolManager(**options)
+            if proxy_url is None
+            else urllib3.ProxyManager(
+                _bare(proxy_url), proxy_headers=self._proxy_headers, **options
+            )
         )
 
     def send(self, request: HttpRequest) -> HttpResponse:
@@ -88,7 +114,11 @@ class Urllib3Transport:
                 request.method,
                 url,
                 body=request.body,
-                headers=dict(request.headers),
+                headers=(
+                    {**request.headers, **self._proxy_headers}
+                    if self._proxy_headers and url.startswith("http:")
+                    else dict(request.headers)
+                ),
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
@@ -117,6 +147,25 @@ class Urllib3Transport:
     def close(self) -> None:
         """Close every pooled connection."""
         self._pools.clear()
+
+
+def _bare(proxy_url: str) -> str:
+    """`proxy_url` without its user information (sent as a header instead)."""
+    parts = urlsplit(proxy_url)
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _proxy_auth(proxy_url: str) -> dict[str, str]:
+    """The Proxy-Authorization header of `proxy_url`'s user information, if any."""
+    parts = urlsplit(proxy_url)
+    if parts.username is None:
+        return {}
+    credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+    return dict(urllib3.make_headers(proxy_basic_auth=credentials))
 
 
 class BotocoreHooks:
