@@ -18,7 +18,7 @@ MOTO_LACKS = {
     Feature.FULL_SIZE_ITEMS: "moto caps items at 405,000 bytes by its own count (docs/fidelity.md)",
     Feature.SERIAL_UPDATES: (
         "moto's server applies concurrent UpdateItems of one item without a lock: of 16 "
-        "threads' 16,000 increments some are lost (benchmarks/counters.py)"
+        "threads' 16,000 increments some are lost (docs/engine-notes.md #k)"
     ),
     Feature.LOCAL_INDEX_FETCH: (
         "moto answers a local index query with Select=ALL_ATTRIBUTES with the projected "

@@ -129,9 +129,16 @@ class InvalidQueryError(KeyValueStoreError, ValueError):
     """The key, query or cursor arguments are not acceptable; nothing was sent."""
 
     def __init__(self, operation: str, pk: str, reason: str, sk: str | None = None) -> None:
-        """Build the error for `operation` on partition `pk` (and sort key `sk`), saying why."""
-        where = f"pk={_short(pk)}" if sk is None else f"pk={_short(pk)}, sk={_short(sk)}"
-        super().__init__(f"{operation}: invalid request for {where}: {reason}")
+        """Build the error for `operation` on partition `pk` (and sort key `sk`), saying why.
+
+        An empty `pk` stands for no key: a condition refused as it is built, before any
+        operation names one.
+        """
+        if not pk and sk is None:
+            super().__init__(f"{operation}: invalid request: {reason}")
+        else:
+            where = f"pk={_short(pk)}" if sk is None else f"pk={_short(pk)}, sk={_short(sk)}"
+            super().__init__(f"{operation}: invalid request for {where}: {reason}")
         self.operation = operation
         self.pk = pk
         self.sk = sk

@@ -82,7 +82,7 @@ class Node:
             "a condition has no truth value while it is being built: combine conditions "
             "with & | ~ (not and/or/not), and write a <= x <= b as between(x, a, b)"
         )
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -175,7 +175,7 @@ def _node(other: object, operator: str) -> Node:
     if isinstance(other, Condition):
         return other.node
     reason = f"{operator} combines conditions, not a {type(other).__name__}"
-    raise InvalidQueryError(OPERATION, "-", reason)
+    raise InvalidQueryError(OPERATION, "", reason)
 
 
 # --- the recorder ---------------------------------------------------------------------------
@@ -206,7 +206,7 @@ class Path:
             raise AttributeError(name)
         step = _field_step(self._annotation, name)
         if isinstance(step, str):
-            raise InvalidQueryError(OPERATION, "-", step.format(shown=self._shown))
+            raise InvalidQueryError(OPERATION, "", step.format(shown=self._shown))
         stored, annotation = step
         return Path(annotation, (*self._segments, stored), f"{self._shown}.{name}")
 
@@ -216,19 +216,19 @@ class Path:
         arguments = get_args(_plain(self._annotation))
         if isinstance(key, int) and not isinstance(key, bool) and origin in (list, tuple, Sequence):
             if key < 0:
-                raise InvalidQueryError(OPERATION, "-", f"{self._shown}[{key}]: no negative index")
+                raise InvalidQueryError(OPERATION, "", f"{self._shown}[{key}]: no negative index")
             element = arguments[0] if arguments else Any
             return Path(element, (*self._segments, key), f"{self._shown}[{key}]")
         if isinstance(key, str) and origin in (dict, Mapping):
             element = arguments[1] if len(arguments) == 2 else Any  # noqa: PLR2004 - key, value
             return Path(element, (*self._segments, key), f"{self._shown}[{key!r}]")
         reason = f"{self._shown} cannot be indexed with {key!r}"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
 
     def __setattr__(self, name: str, value: object) -> None:
         """Refused: a condition reads the model, never changes it."""
         reason = f"a condition cannot assign {self._shown}.{name}"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
 
     def __eq__(self, other: object) -> Compare:  # type: ignore[override]
         """Equal (same type and value)."""
@@ -263,7 +263,7 @@ class Path:
             InvalidQueryError: Always.
         """
         reason = f"{self._shown} has no truth value in a condition: use exists({self._shown})"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
 
     def _compare(self, op: Literal["=", "<>", "<", "<=", ">", ">="], other: object) -> Compare:
         operand = _operand(self, other)
@@ -284,7 +284,7 @@ class _Size:
     def _compare(self, op: Literal["=", "<>", "<", "<=", ">", ">="], other: object) -> Compare:
         if isinstance(other, bool) or not isinstance(other, int):
             reason = f"{self.shown} compares with a whole number, not {type(other).__name__}"
-            raise InvalidQueryError(OPERATION, "-", reason)
+            raise InvalidQueryError(OPERATION, "", reason)
         return Compare(op, SizeOf(self.segments), Value({"N": str(other)}))
 
     def __eq__(self, other: object) -> Compare:  # type: ignore[override]
@@ -333,7 +333,7 @@ def _refuse_unordered(shown: str, op: str, operand: Operand) -> None:
             f"{shown} {op} ...: DynamoDB orders numbers, strings and binaries only, not a "
             f"{next(iter(operand.wire))} value"
         )
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -361,14 +361,14 @@ def _encoded(path: Path, value: object) -> AttributeValue:
     shown = path._shown  # noqa: SLF001 - a recorder's own
     if value is None:
         reason = f"{shown} is compared with None, which is stored as no attribute: use not_exists"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
     annotation = path._annotation  # noqa: SLF001
     kind = type(value)
     if kind in _EXACT_TYPES and (kind is annotation or kind is _plain(annotation)):
         try:  # a value of exactly the field's simple type: nothing to validate
             return encode_value(value)
         except _RefusedError as exc:
-            raise InvalidQueryError(OPERATION, "-", f"{shown}: {exc}") from None
+            raise InvalidQueryError(OPERATION, "", f"{shown}: {exc}") from None
     try:
         validated = _adapter(annotation).validate_python(value) if annotation is not Any else value
         return encode_value(validated)
@@ -376,7 +376,7 @@ def _encoded(path: Path, value: object) -> AttributeValue:
         reason = f"{value!r} is not a valid value of {shown} ({_type_name(annotation)})"
     except (_RefusedError, TypeError) as exc:
         reason = f"{shown}: {exc}"
-    raise InvalidQueryError(OPERATION, "-", reason) from None
+    raise InvalidQueryError(OPERATION, "", reason) from None
 
 
 @lru_cache(maxsize=512)
@@ -398,7 +398,7 @@ def _type_name(annotation: Any) -> str:
 def _path(argument: object, function: str) -> Path:
     if not isinstance(argument, Path):
         reason = f"{function}'s first argument is a field of the model, not {argument!r}"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
     return argument
 
 
@@ -420,7 +420,7 @@ def begins_with(path: str | bytes | None, prefix: str | bytes) -> Node:
     recorded = _path(path, "begins_with")
     if not isinstance(prefix, str | bytes) or not prefix:
         reason = "begins_with takes a non-empty str or bytes prefix"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
     operand = Value({"S": prefix} if isinstance(prefix, str) else {"B": bytes(prefix)})
     return Function("begins_with", Ref(recorded._segments), operand)  # noqa: SLF001
 
@@ -429,7 +429,7 @@ def contains(path: object, operand: object) -> Node:
     """A string holds the substring, a set the member, a list the element."""
     recorded = _path(path, "contains")
     if operand is None:
-        raise InvalidQueryError(OPERATION, "-", "contains takes a value, not None")
+        raise InvalidQueryError(OPERATION, "", "contains takes a value, not None")
     element = _element_type(recorded._annotation)  # noqa: SLF001
     element_path = Path(element, recorded._segments, recorded._shown)  # noqa: SLF001
     return Function("contains", Ref(recorded._segments), Value(_encoded(element_path, operand)))  # noqa: SLF001
@@ -456,7 +456,7 @@ def between(path: V, low: V, high: V) -> Node:
         low_key, high_key = _order_key(low_value), _order_key(high_value)
         if low_key[0] == high_key[0] and low_key[1] > high_key[1]:  # type: ignore[index]
             reason = f"between's low bound {low!r} is above its high bound {high!r}"
-            raise InvalidQueryError(OPERATION, "-", reason)
+            raise InvalidQueryError(OPERATION, "", reason)
     return Between(Ref(recorded._segments), Value(low_value), Value(high_value))  # noqa: SLF001
 
 
@@ -466,7 +466,7 @@ def in_(path: V, values: Iterable[V]) -> Node:
     given = list(values)
     if not 1 <= len(given) <= MAX_IN_VALUES:
         reason = f"in_ takes 1 to {MAX_IN_VALUES} values, got {len(given)}"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
     encoded = tuple(Value(_encoded(recorded, value)) for value in given)
     return In(Ref(recorded._segments), encoded)  # noqa: SLF001
 
@@ -481,7 +481,7 @@ def attribute_type(path: object, type_code: TypeCode) -> Node:
     recorded = _path(path, "attribute_type")
     if type_code not in TYPE_CODES:
         reason = f"attribute_type takes one of {', '.join(sorted(TYPE_CODES))}, got {type_code!r}"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
     return Function("attribute_type", Ref(recorded._segments), Value({"S": type_code}))  # noqa: SLF001
 
 
@@ -547,11 +547,11 @@ def where(model: type[M], condition: Callable[[M], int | Node]) -> Condition[M]:
             ``and``/``or``/``not`` instead of ``&``/``|``/``~``.
     """
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise InvalidQueryError(OPERATION, "-", f"where takes a model class, got {model!r}")
-    built: object = condition(Path(model, (), model.__name__.lower()))  # type: ignore[arg-type]
+        raise InvalidQueryError(OPERATION, "", f"where takes a model class, got {model!r}")
+    built: object = condition(Path(model, (), model.__name__))  # type: ignore[arg-type]
     if isinstance(built, _Size) or not isinstance(built, Node):
         reason = f"the condition gives {type(built).__name__}, not a condition"
-        raise InvalidQueryError(OPERATION, "-", reason)
+        raise InvalidQueryError(OPERATION, "", reason)
     return Condition(model, built)
 
 
