@@ -1507,6 +1507,17 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         ),
     ),
     _b(
+        patch("probe#add-28", {"n": Decimal(9140268)}, "n", add={"n": Decimal("9E31")}),
+        anchor="update-add-28-digits",
+        title='The port\'s `add={"n": 9E31}` on n = 9140268: a sum of 32 digits',
+        documented=f"[A number has up to 38 digits of precision]({DATA_TYPE_LIMITS}).",
+        expected=f"{ACCEPTED}, n = {9 * 10**31 + 9140268}",
+        recorded=recorded_as(
+            f"{ACCEPTED}, n = {9 * 10**31 + 9140268}",
+            ministack=f"{ACCEPTED}, n = {9 * 10**31 + 9140000}",
+        ),
+    ),
+    _b(
         patch(
             "probe#add-digits",
             {"n": Decimal(10**37 + 1)},

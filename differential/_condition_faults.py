@@ -53,6 +53,8 @@ LIST_SETS = "update-list-index-set-past-end"
 LIST_REMOVALS = "update-list-index-remove-two"
 SUM_DIGITS = "update-add-39-digits"
 REMOVE_UNDER_ABSENT = "update-remove-parent-absent"
+SUM_ROUNDED = "update-add-28-digits"
+_PYTHON_DIGITS = 28
 BETWEEN_BOUND_TYPES = "between-bounds-of-two-types"
 """A KNOWN_BUGS entry, not an engine fault: docs/fidelity.md#condition-between-bound-types."""
 
@@ -255,7 +257,26 @@ def _action_faults(action: Action, stored: Item, steering: Steering) -> list[str
         base = current.get("N") if current is not None else "0"
         if base is not None and _sum_out_of_range(base, action.value["N"]):
             faults.append(SUM_DIGITS)
+    if (
+        action.kind == "add"
+        and not steering.sums_past_28_digits
+        and action.value is not None
+        and "N" in action.value
+    ):
+        current = resolve(stored, action.segments)
+        base = current.get("N") if current is not None else "0"
+        if base is not None and _digits(base, action.value["N"]) > _PYTHON_DIGITS:
+            faults.append(SUM_ROUNDED)
     return faults
+
+
+def _digits(base: str, addend: str) -> int:
+    """Significant digits of the exact sum (0 for a sum DynamoDB cannot hold)."""
+    try:
+        text = normalized_number(_EXACT.add(Decimal(base), Decimal(addend)))
+    except (ValueError, InvalidOperation):
+        return 0
+    return len(text.replace("-", "").replace(".", "").strip("0"))
 
 
 def _sum_out_of_range(base: str, addend: str) -> bool:

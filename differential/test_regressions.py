@@ -194,16 +194,8 @@ class _Banded(KeyValueItem, entity="differential.test_regressions._Banded"):
     band: str | int | None = None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "open bug of src/ (_steering.KNOWN_BUGS['between-bounds-of-two-types']): where() builds "
-        "between with bounds of two types; strict, so the fix turns it red: then drop this mark "
-        "and the KNOWN_BUGS entry"
-    ),
-)
 def test_between_refuses_bounds_of_two_types() -> None:
-    """Likely in-memory bug (the shared core): `between` with a number and a string as bounds.
+    """Fixed bug of the shared core: `between` with a number and a string as bounds.
 
     ``where(M, lambda m: between(m.band, 2, "band#1"))`` on a field typed ``str | int``
     is built, and the in-memory store evaluates it (false). dynalite refuses the
@@ -221,16 +213,8 @@ def test_between_refuses_bounds_of_two_types() -> None:
         where(_Banded, lambda m: between(m.band, 2, "band#1"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "open bug of src/ (_steering.KNOWN_BUGS['upsert-pk-over-index-sort-key-limit']): an "
-        "upsert creates an item whose pk passes the inverted index's sort-key limit; strict, so "
-        "the fix turns it red: then drop this mark and the KNOWN_BUGS entry"
-    ),
-)
 def test_patch_upsert_refuses_a_pk_over_1024_bytes_where_an_index_sorts_by_pk() -> None:
-    """In-memory bug: a patch with ``upsert=True`` creates an item `create` refuses.
+    """Fixed in-memory bug: a patch with ``upsert=True`` created an item `create` refuses.
 
     An index whose sort key is the table's `pk` (the inverted index) limits `pk` to
     1,024 bytes; `create` refuses a longer one
