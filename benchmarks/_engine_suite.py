@@ -34,6 +34,8 @@ from ._plan import OPERATIONS, QUERY_SIZES
 from ._timing import Workload, interleaved
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from lvrgd.common.services.testing.adapters._process import RunningEngine
 
     from ._plan import Plan
@@ -147,13 +149,15 @@ def _workload(variant: _variants.Variant, operation: str, count: int, batch: int
 
 
 def _record(
-    wire: _canned.Wire, variants: dict[str, _variants.Variant]
+    wire: _canned.Wire,
+    variants: dict[str, _variants.Variant],
+    operations: Sequence[str] = OPERATIONS,
 ) -> dict[str, dict[str, list[_canned.Recorded]]]:
-    """Each variant's responses to one of each operation, from the real engine."""
+    """Each variant's responses to one of each of `operations`, from the real engine."""
     recordings: dict[str, dict[str, list[_canned.Recorded]]] = {}
     for name, variant in variants.items():
         recordings[name] = {}
-        for operation in OPERATIONS:
+        for operation in operations:
             scenario = wire.record()
             _workload(variant, operation, 1, -1).run()
             wire.stop()

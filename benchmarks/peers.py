@@ -324,6 +324,8 @@ class Aiodynamo(_variants.Variant):
         self.loop.close()
 
 
+_workload = _engine_suite._workload  # noqa: SLF001 - the engine suite's batches, as they are
+
 ENGINE_VARIANTS: dict[str, Callable[[str], _variants.Variant]] = {
     "raw": _variants.RawClient,
     "service": _variants.Service,
@@ -333,20 +335,13 @@ ENGINE_VARIANTS: dict[str, Callable[[str], _variants.Variant]] = {
 }
 
 
-def _engine_workload(
-    variant: _variants.Variant, operation: str, count: int, batch: int
-) -> Workload:
-    if operation == "create":
-        tag = f"peers-{variant.name}#{batch}"
-        items = [order(CREATE_PK, f"{tag}#{i:06d}") for i in range(count)]
-        return Workload(variant.create(items), count)
-    if operation == "get_one":
-        return Workload(variant.get_one(GET_PK, order_sort_key(0), count), count)
-    size = QUERY_SIZES[operation]
-    return Workload(variant.query(QUERY_PKS[operation], size, count), count)
+Recordings = dict[str, dict[str, list[_canned.Recorded]]]
+"""variant -> operation -> the engine's answers, for the canned engine to replay."""
 
 
-def on_dynalite(counts: Counts, repetitions: int, warmup: int, wire: _canned.Wire) -> list[Row]:
+def on_dynalite(
+    counts: Counts, repetitions: int, warmup: int, wire: _canned.Wire
+) -> tuple[list[Row], Recordings]:
     """Comparison 1, and the recordings comparison 2 replays (taken from the same engine)."""
     running = start_dynalite()
     variants: dict[str, _variants.Variant] = {}
@@ -355,11 +350,11 @@ def on_dynalite(counts: Counts, repetitions: int, warmup: int, wire: _canned.Wir
         variants = {name: build(running.endpoint_url) for name, build in ENGINE_VARIANTS.items()}
         samples = interleaved(
             list(variants), ENGINE_OPERATIONS, warmup=warmup, repetitions=repetitions,
-            prepare=lambda v, op, b: _engine_workload(variants[v], op, counts.dynalite[op], b),
+            prepare=lambda v, op, b: _workload(variants[v], op, counts.dynalite[op], b),
             label="dynalite",
         )  # fmt: skip
-        global _RECORDINGS  # noqa: PLW0603 - handed to comparison 2
-        _RECORDINGS = _record(wire, {name: variants[name] for name in ("raw", "service")})
+        recorded = {name: variants[name] for name in ("raw", "service")}
+        recordings = _engine_suite._record(wire, recorded, ENGINE_OPERATIONS)  # noqa: SLF001
     finally:
         for variant in variants.values():
             variant.close()
@@ -372,25 +367,7 @@ def on_dynalite(counts: Counts, repetitions: int, warmup: int, wire: _canned.Wir
             for name in ("raw", "pydynox_async", "aiodynamo")
         )
         rows.append(_report_only(samples, "service", "raw", operation, "dynalite"))
-    return rows
-
-
-_RECORDINGS: dict[str, dict[str, list[_canned.Recorded]]] = {}
-
-
-def _record(
-    wire: _canned.Wire, variants: dict[str, _variants.Variant]
-) -> dict[str, dict[str, list[_canned.Recorded]]]:
-    recordings: dict[str, dict[str, list[_canned.Recorded]]] = {}
-    for name, variant in variants.items():
-        recordings[name] = {}
-        for operation in ENGINE_OPERATIONS:
-            scenario = wire.record()
-            _engine_workload(variant, operation, 1, -1 - len(recordings[name])).run()
-            wire.stop()
-            expect(bool(scenario) and all(r.status < 300 for r in scenario), "a recording")  # noqa: PLR2004
-            recordings[name][operation] = scenario
-    return recordings
+    return rows, recordings
 
 
 # -- the floor, on the canned engine --------------------------------------------------------
@@ -447,9 +424,10 @@ class Floor(_variants.Variant):
         return run
 
 
-def on_canned(counts: Counts, repetitions: int, warmup: int, wire: _canned.Wire) -> list[Row]:
+def on_canned(
+    counts: Counts, repetitions: int, warmup: int, wire: _canned.Wire, recordings: Recordings
+) -> list[Row]:
     """Comparison 2: replayed answers, so the figures are the client's work alone."""
-    recordings = _RECORDINGS
     variants: dict[str, _variants.Variant] = {
         "raw": _variants.RawClient("http://127.0.0.1:9"),  # never reached: replayed
         "service": _variants.Service("http://127.0.0.1:9"),
@@ -461,7 +439,7 @@ def on_canned(counts: Counts, repetitions: int, warmup: int, wire: _canned.Wire)
         def prepare(variant: str, operation: str, batch: int) -> Workload:
             if variant != "floor":
                 wire.play(recordings[variant][operation])
-            return _engine_workload(variants[variant], operation, counts.canned[operation], batch)
+            return _workload(variants[variant], operation, counts.canned[operation], batch)
 
         writes = interleaved(
             ["raw", "service"], ["create", "get_one"], warmup=warmup, repetitions=repetitions,
@@ -709,8 +687,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     repetitions = 1 if args.smoke else args.repetitions
     logger.remove()  # the stores log at info; the figures are what matters here
     wire = _canned.install()  # before any botocore client exists
-    rows = on_dynalite(counts, repetitions, args.warmup, wire)
-    rows += on_canned(counts, repetitions, args.warmup, wire)
+    rows, recordings = on_dynalite(counts, repetitions, args.warmup, wire)
+    rows += on_canned(counts, repetitions, args.warmup, wire, recordings)
     rows += in_memory(counts, repetitions, args.warmup)
     print("\n".join(table(rows)))
     print(
