@@ -194,8 +194,16 @@ class _Banded(KeyValueItem, entity="differential.test_regressions._Banded"):
     band: str | int | None = None
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "open bug of src/ (_steering.KNOWN_BUGS['between-bounds-of-two-types']): where() builds "
+        "between with bounds of two types; strict, so the fix turns it red: then drop this mark "
+        "and the KNOWN_BUGS entry"
+    ),
+)
 def test_between_refuses_bounds_of_two_types() -> None:
-    """Fixed bug of the shared core: `between` with a number and a string as bounds.
+    """Likely in-memory bug (the shared core): `between` with a number and a string as bounds.
 
     ``where(M, lambda m: between(m.band, 2, "band#1"))`` on a field typed ``str | int``
     is built, and the in-memory store evaluates it (false). dynalite refuses the

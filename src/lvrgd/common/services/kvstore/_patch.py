@@ -442,15 +442,21 @@ class _Anything:
 
 
 def patched_keys(patch: Patch) -> Item:
-    """The top-level attributes the patch sets to a value: what index keys are checked in."""
-    return {
-        action.segments[0]: action.value
+    """The top-level attributes the patch sets to a value: what index keys are checked in.
+
+    An upsert may create the item, so its table key counts too: an index may be keyed
+    on ``pk`` or ``sk`` (the inverted index), with an index key's limits.
+    """
+    keys: Item = {"pk": {"S": patch.pk}, "sk": {"S": patch.sk}} if patch.upsert else {}
+    keys.update(
+        (action.segments[0], action.value)
         for action in patch.actions
         if action.kind in ("set", "set_if_absent")
         and len(action.segments) == 1
         and isinstance(action.segments[0], str)
         and action.value is not None
-    }
+    )
+    return keys
 
 
 # --- DynamoDB's UpdateItem ------------------------------------------------------------------
