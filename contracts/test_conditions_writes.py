@@ -442,3 +442,13 @@ def test_a_condition_written_for_another_model_is_refused_in_a_transaction(
         tx.update(_stock(stock=0), condition=where(Note, lambda n: exists(n.title)))  # type: ignore[misc]
 
     assert store.get_one(PK, SK, Stock) == stored
+
+
+def test_a_field_compared_with_itself_is_refused_as_dynamodb_refuses_it(
+    store: KeyValueStore,
+) -> None:
+    # DynamoDB: "The first operand must be distinct from the remaining operands".
+    with pytest.raises(InvalidQueryError, match="compared with itself"):
+        store.create(_stock(), condition=where(Stock, lambda s: s.stock == s.stock))
+
+    assert store.get_one(PK, SK, Stock) is None

@@ -145,6 +145,7 @@ def test_conditions_combine_outside_where_too() -> None:
     [
         (lambda t: t.cuont > 1, "Thing has no field 'cuont'"),
         (lambda t: t.count > "many", "not a valid value of Thing.count"),
+        (lambda t: t.count == t.count, "compared with itself"),
         (lambda t: t.count > 1 and t.price > 1, "& | ~"),
         (lambda t: 1 < t.count < 5, "between"),
         (lambda t: t.count == None, "not_exists"),  # noqa: E711 - what is refused

@@ -352,6 +352,11 @@ def _plain(annotation: Any) -> Any:
 
 def _operand(path: Path, other: object) -> Operand:
     if isinstance(other, Path):
+        if other._segments == path._segments:  # noqa: SLF001 - a recorder's own
+            # DynamoDB refuses it: "The first operand must be distinct from the
+            # remaining operands for this operator or function".
+            reason = f"{path._shown} is compared with itself; compare it with a value"  # noqa: SLF001
+            raise InvalidQueryError(OPERATION, "", reason)
         return Ref(other._segments)  # noqa: SLF001 - a recorder's own
     return Value(_encoded(path, other))
 
