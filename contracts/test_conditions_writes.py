@@ -323,6 +323,7 @@ WHERE_REFUSALS: dict[str, Any] = {
     "a-size-alone": lambda p: size(p.text),
     "size-with-a-string": lambda p: size(p.text) > "2",  # type: ignore[operator]
     "between-reversed": lambda p: between(p.number, 5, 1),
+    "between-bounds-of-two-types": lambda p: between(p.mixed, 2, "b"),
     "in-no-values": lambda p: in_(p.number, []),
     "in-101-values": lambda p: in_(p.number, range(101)),
     "begins-with-empty-prefix": lambda p: begins_with(p.text, ""),

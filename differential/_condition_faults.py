@@ -55,8 +55,6 @@ SUM_DIGITS = "update-add-39-digits"
 REMOVE_UNDER_ABSENT = "update-remove-parent-absent"
 SUM_ROUNDED = "update-add-28-digits"
 _PYTHON_DIGITS = 28
-BETWEEN_BOUND_TYPES = "between-bounds-of-two-types"
-"""A KNOWN_BUGS entry, not an engine fault: docs/fidelity.md#condition-between-bound-types."""
 
 _ORDERED = ("N", "S", "B")
 _SCALARS_WITHOUT_SIZE = ("N", "BOOL", "NULL")
@@ -162,10 +160,6 @@ class _Judge:
                 self.ordered(left, right)
         elif isinstance(node, Between):
             found = self.value(node.left)
-            kinds = {_kind(self.value(node.low)), _kind(self.value(node.high))}
-            self.fault(
-                BETWEEN_BOUND_TYPES, not steering.between_bounds_of_two_types and len(kinds) > 1
-            )
             for bound in (node.low, node.high):
                 self.ordered(found, self.value(bound))
             self.fault(FALSY_VALUES, not steering.falsy_values and _falsy(found))

@@ -66,8 +66,6 @@ class Steering:
         list_removals_before: A patch may remove two indexes of one list.
         patches_unreadable_items: A patch may meet a stored item its model cannot read
             (KNOWN_BUGS: the stores disagree there).
-        between_bounds_of_two_types: A condition may hold ``between`` with bounds of two
-            types (KNOWN_BUGS).
         sums_past_28_digits: A patch may ``add`` to a number a sum of more than 28
             significant digits (and at most 38).
         refuses_orphan_removals: A patch may remove a nested path whose parent is absent
@@ -106,7 +104,6 @@ class Steering:
     refuses_orphan_removals: bool = True
     sums_past_28_digits: bool = True
     patches_unreadable_items: bool = True
-    between_bounds_of_two_types: bool = True
     faults: tuple[str, ...] = ()
 
 
@@ -277,12 +274,6 @@ KNOWN_BUGS: dict[str, dict[str, Any]] = {
     # applies it. test_patch_of_an_item_that_does_not_read_as_the_model_is_the_same_on_
     # both_stores. No patch is made where the stored item does not read as the model.
     "patch-of-an-unreadable-item": {"patches_unreadable_items": False},
-    # `between` with bounds of two types (`between(m.band, 2, "b")`): `where` builds it
-    # and the in-memory store evaluates it, where dynalite answers DynamoDB's own
-    # ValidationException ("The BETWEEN operator requires same data type for lower and
-    # upper bounds"). test_between_refuses_bounds_of_two_types;
-    # docs/fidelity.md#condition-between-bound-types. No such condition is sent.
-    "between-bounds-of-two-types": {"between_bounds_of_two_types": False},
 }
 """Open bugs of src/, each with its failing regression case (or a note on where it is
 owed); lifted like the faults."""

@@ -87,6 +87,9 @@ def _raw_label(label: str) -> str:
 
 Case = tuple[dict[str, Any] | None, "Callable[[Any], Any]"]
 """A condition row's case: the item's attributes (None: no item), and the condition."""
+RawCase = tuple[dict[str, Any] | None, "Callable[[Any], Any]", dict[str, Any]]
+"""A case of a condition `where` refuses: as `Case`, with the request's expression
+parameters (``ConditionExpression`` and its names and values) an engine gets."""
 
 
 def condition(pk: str, cases: list[Case]) -> Probes:
@@ -124,6 +127,29 @@ def _memory_case(
     return _label(lambda: store.delete(pk, sk, condition=where(Loose, build)))
 
 
+def refused_when_built(pk: str, cases: list[RawCase]) -> Probes:
+    """Each case's outcome, joined with `` / ``, for conditions `where` refuses to build.
+
+    The in-memory store is probed through the port as `condition` does (so it answers
+    refused); an engine gets the expression the condition would have compiled to,
+    written out by hand, so the row shows what the engines do with it.
+    """
+
+    def on_memory(store: KeyValueStore) -> str:
+        return " / ".join(
+            _memory_case(store, pk, f"s{index}", stored, build)
+            for index, (stored, build, _) in enumerate(cases)
+        )
+
+    def on_engine(raw: RawTable) -> str:
+        return " / ".join(
+            _expression_case(raw, pk, f"s{index}", stored, expression)
+            for index, (stored, _, expression) in enumerate(cases)
+        )
+
+    return on_memory, on_engine
+
+
 def _engine_case(
     raw: RawTable, pk: str, sk: str, stored: dict[str, Any] | None, build: Callable[[Any], Any]
 ) -> str:
@@ -133,6 +159,12 @@ def _engine_case(
         expression["ExpressionAttributeNames"] = compiled.names
     if compiled.values:
         expression["ExpressionAttributeValues"] = compiled.values
+    return _expression_case(raw, pk, sk, stored, expression)
+
+
+def _expression_case(
+    raw: RawTable, pk: str, sk: str, stored: dict[str, Any] | None, expression: dict[str, Any]
+) -> str:
     if stored is None:
         item = {**key(pk, sk), **tagged(Loose)}
         return _raw_label(

@@ -194,19 +194,11 @@ class _Banded(KeyValueItem, entity="differential.test_regressions._Banded"):
     band: str | int | None = None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "open bug of src/ (_steering.KNOWN_BUGS['between-bounds-of-two-types']): where() builds "
-        "between with bounds of two types; strict, so the fix turns it red: then drop this mark "
-        "and the KNOWN_BUGS entry"
-    ),
-)
 def test_between_refuses_bounds_of_two_types() -> None:
-    """Likely in-memory bug (the shared core): `between` with a number and a string as bounds.
+    """Fixed bug of the shared core: `between` with a number and a string as bounds.
 
     ``where(M, lambda m: between(m.band, 2, "band#1"))`` on a field typed ``str | int``
-    is built, and the in-memory store evaluates it (false). dynalite refuses the
+    was built, and the in-memory store evaluated it (false). dynalite refuses the
     ConditionExpression with DynamoDB's own message, "Invalid ConditionExpression: The
     BETWEEN operator requires same data type for lower and upper bounds; lower bound
     operand: AttributeValue: {N:2}, upper bound operand: AttributeValue: {S:band#1}";
@@ -217,8 +209,12 @@ def test_between_refuses_bounds_of_two_types() -> None:
     ``create(Payload(pk='p', sk='a#2#x', ...), condition=where(Payload, lambda m: ...
     | ~(between(m.band, 2, 'band#1'))))`` over an existing item.
     """
-    with pytest.raises(InvalidQueryError):
+    with pytest.raises(InvalidQueryError, match="two types"):
         where(_Banded, lambda m: between(m.band, 2, "band#1"))
+    with pytest.raises(InvalidQueryError, match="two types"):
+        where(_Banded, lambda m: between(m.band, "a", 2))
+    assert "BETWEEN" in where(_Banded, lambda m: between(m.band, 1, 2)).compiled.expression
+    assert "BETWEEN" in where(_Banded, lambda m: between(m.band, "a", "b")).compiled.expression
 
 
 def test_patch_upsert_refuses_a_pk_over_1024_bytes_where_an_index_sorts_by_pk() -> None:

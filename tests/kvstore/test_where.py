@@ -154,6 +154,7 @@ def test_conditions_combine_outside_where_too() -> None:
         (lambda t: t.lines[-1] == "a", "no negative index"),
         (lambda t: begins_with("name", "a"), "a field of the model"),
         (lambda t: between(t.count, 5, 1), "above its high bound"),
+        (lambda t: between(t.anything, 2, "b"), "of two types"),
         (lambda t: in_(t.count, []), "1 to 100 values"),
         (lambda t: size(t.tags) > "2", "whole number"),  # type: ignore[operator]
         (lambda t: attribute_type(t.count, "X"), "attribute_type takes"),  # type: ignore[arg-type]

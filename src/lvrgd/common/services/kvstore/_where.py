@@ -452,14 +452,24 @@ def _element_type(annotation: Any) -> Any:
 
 
 def between(path: V, low: V, high: V) -> Node:
-    """``low <= path <= high``, both of the path's type; false for any other type."""
+    """``low <= path <= high``, both of the path's type; false for any other type.
+
+    The bounds must be of one type (two numbers, two strings or two binaries) and in
+    order, as DynamoDB requires of the expression; anything else is refused here.
+    """
     recorded = _path(path, "between")
     low_value, high_value = _encoded(recorded, low), _encoded(recorded, high)
     for bound in (low_value, high_value):
         _refuse_unordered(recorded._shown, "BETWEEN", Value(bound))  # noqa: SLF001
-    if _order_key(low_value) is not None and _order_key(high_value) is not None:
-        low_key, high_key = _order_key(low_value), _order_key(high_value)
-        if low_key[0] == high_key[0] and low_key[1] > high_key[1]:  # type: ignore[index]
+    low_key, high_key = _order_key(low_value), _order_key(high_value)
+    if low_key is not None and high_key is not None:
+        if low_key[0] != high_key[0]:
+            reason = (
+                f"between's bounds {low!r} and {high!r} are of two types ({low_key[0]} and "
+                f"{high_key[0]}); DynamoDB requires the same type for both"
+            )
+            raise InvalidQueryError(OPERATION, "", reason)
+        if low_key[1] > high_key[1]:
             reason = f"between's low bound {low!r} is above its high bound {high!r}"
             raise InvalidQueryError(OPERATION, "", reason)
     return Between(Ref(recorded._segments), Value(low_value), Value(high_value))  # noqa: SLF001
