@@ -14,9 +14,9 @@ default). Checked per backend:
 - the values the patches returned: each patch's own result, so with atomic adds they
   are 1 to N, each once;
 - the wall time from the barrier to the last thread's end, and what the DynamoDB
-  client did: API calls (the create and the final get_one included), HTTP attempts
-  (their difference is botocore's retries), and urllib3's "connection pool is full"
-  warnings (the kit's config keeps 10 connections).
+  adapter sent, counted at its transport: API calls (the create and the final get_one
+  included), HTTP attempts (their difference is the retries), and urllib3's
+  "connection pool is full" warnings (the kit's config keeps 10 connections).
 
 A backend slower than `--budget-s` is stopped there: its threads finish the call
 under way and stop, and what it did by then is reported.
@@ -33,17 +33,20 @@ import threading
 import time
 from collections import Counter as Tally
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
-from lvrgd.common.services import KeyValueItem, LoggingService
+from lvrgd.common.services import DynamoDBService, KeyValueItem, LoggingService
+from lvrgd.common.services.dynamodb._table import new_transport
 from lvrgd.common.services.testing.adapters import EngineUnavailableError, harness_for
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from lvrgd.common.services import KeyValueStore
+    from lvrgd.common.services.dynamodb._protocol import HttpRequest, HttpResponse
+    from lvrgd.common.services.dynamodb._transport import Transport
 
 BACKENDS = ("memory", "moto", "dynalite", "ministack")
 KEY = ("counter#hits", "total")
@@ -106,25 +109,38 @@ class _PoolFull(logging.Handler):
             self.count += 1
 
 
-def _count_requests(store: KeyValueStore) -> Callable[[], tuple[int, int]] | None:
-    """Count the API calls and HTTP attempts of a DynamoDBService's client (None: no client)."""
-    client: Any = getattr(store, "_client", None)
-    if client is None:
-        return None
-    calls, attempts = [0], [0]
-    lock = threading.Lock()
+class _CountingTransport:
+    """The default transport, counting API calls and HTTP attempts on the way.
 
-    def on_call(**_: Any) -> None:
-        with lock:
-            calls[0] += 1
+    A request whose ``amz-sdk-request`` header says ``attempt=1`` starts an API call;
+    every request is an attempt, so their difference is the driver's resends.
+    """
 
-    def on_attempt(**_: Any) -> None:
-        with lock:
-            attempts[0] += 1
+    def __init__(self, inner: Transport) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.attempts = 0
 
-    client.meta.events.register("before-call.dynamodb", on_call)
-    client.meta.events.register("request-created.dynamodb", on_attempt)
-    return lambda: (calls[0], attempts[0])
+    def send(self, request: HttpRequest) -> HttpResponse:
+        fields = request.headers.get("amz-sdk-request", "").split("; ")
+        first = "attempt=1" in fields
+        with self._lock:
+            self.attempts += 1
+            self.calls += first
+        return self._inner.send(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _counted(store: KeyValueStore) -> tuple[KeyValueStore, _CountingTransport | None]:
+    """A store on the same table whose requests are counted (the store itself in memory)."""
+    if not isinstance(store, DynamoDBService):
+        return store, None
+    config = store._config  # noqa: SLF001 - the harness's table, shared by a counted twin
+    counting = _CountingTransport(new_transport(config))
+    return DynamoDBService(LoggingService("benchmarks"), config, transport=counting), counting
 
 
 def race(
@@ -192,13 +208,15 @@ def run_backend(name: str, threads: int, increments: int, budget_s: float) -> Ou
     urllib3_logger.addHandler(pool_full)
     try:
         store = harness.new_store(LoggingService("benchmarks"))
+        counted, counting = _counted(store)
         try:
-            counts = _count_requests(store)
             print(f"  {name}: {threads} threads {TIMES} {increments:,} increments", file=sys.stderr)
-            race(store, outcome, threads, increments, budget_s)
-            if counts is not None:
-                outcome.calls, outcome.attempts = counts()
+            race(counted, outcome, threads, increments, budget_s)
+            if counting is not None:
+                outcome.calls, outcome.attempts = counting.calls, counting.attempts
         finally:
+            if counted is not store:
+                counted.close()
             harness.release(store)
     finally:
         urllib3_logger.removeHandler(pool_full)
