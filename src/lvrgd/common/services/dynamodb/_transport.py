@@ -168,13 +168,36 @@ def _proxy_auth(proxy_url: str) -> dict[str, str]:
     return dict(urllib3.make_headers(proxy_basic_auth=credentials))
 
 
+def offer_to_handlers(events: Any, request: HttpRequest) -> HttpResponse | None:
+    """The answer of botocore's ``before-send`` handlers to `request`, or None if none answers.
+
+    Handlers that answer requests inside botocore (moto's ``mock_aws``, a test's own)
+    answer the driver's requests as they would a boto3 client's.
+
+    Args:
+        events: The client's event emitter (``client.meta.events``).
+        request: The signed request.
+    """
+    operation = request.headers["X-Amz-Target"].rsplit(".", 1)[1]
+    # A plain dict of headers: handlers read them through items() and get(), and
+    # botocore's email-based HTTPHeaders would cost more than the rest of the hook.
+    headers: Any = dict(request.headers)
+    prepared = AWSPreparedRequest(
+        request.method, request.url, headers, request.body, stream_output=False
+    )
+    _, answer = events.emit_until_response(f"before-send.dynamodb.{operation}", request=prepared)
+    if answer is None:
+        return None
+    headers = {name.lower(): value for name, value in answer.headers.items()}
+    return HttpResponse(answer.status_code, headers, bytes(answer.content))
+
+
 class BotocoreHooks:
     """A transport that first offers each request to botocore's ``before-send`` handlers.
 
-    Handlers that answer requests inside botocore (moto's ``mock_aws``, a test's own)
-    answer DynamoDBService's requests as they would a boto3 client's; without one,
-    the request goes to `inner`. The default transport is wrapped in this, so that code
-    testing DynamoDBService under ``mock_aws`` keeps working.
+    Without a handler's answer (`offer_to_handlers`), the request goes to `inner`. The
+    default transport is wrapped in this, so that code testing DynamoDBService under
+    ``mock_aws`` keeps working.
 
     Args:
         events: The client's event emitter (``client.meta.events``).
@@ -188,20 +211,8 @@ class BotocoreHooks:
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """A handler's answer, or `inner`'s."""
-        operation = request.headers["X-Amz-Target"].rsplit(".", 1)[1]
-        # A plain dict of headers: handlers read them through items() and get(), and
-        # botocore's email-based HTTPHeaders would cost more than the rest of the hook.
-        headers: Any = dict(request.headers)
-        prepared = AWSPreparedRequest(
-            request.method, request.url, headers, request.body, stream_output=False
-        )
-        _, answer = self._events.emit_until_response(
-            f"before-send.dynamodb.{operation}", request=prepared
-        )
-        if answer is None:
-            return self.inner.send(request)
-        headers = {name.lower(): value for name, value in answer.headers.items()}
-        return HttpResponse(answer.status_code, headers, bytes(answer.content))
+        answer = offer_to_handlers(self._events, request)
+        return self.inner.send(request) if answer is None else answer
 
     def close(self) -> None:
         """Close `inner`."""
