@@ -11,7 +11,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from ._exchange import Send, Wait
+from ._exchange import Run, Send, Wait
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -75,27 +75,22 @@ class Driver:
             ChecksumError: Every answer's body failed its CRC32 check.
             BotoCoreError: No answer came back (connection, timeout), or no credentials.
         """
-        steps = self._exchange.steps(operation, params)
-        reply: Reply = None
-        sends = 0
+        run = Run(self._exchange, operation, params)
         try:
-            while True:
-                step = steps.send(reply)
+            for step in run:
                 if isinstance(step, Send):
-                    sends += 1
-                    reply = self._send(step)
+                    run.reply = self._send(step)
                 elif isinstance(step, Wait):
                     self._sleep(step.seconds)
-                    reply = None
                 else:
                     credentials = self._credentials
-                    reply = None if credentials is None else credentials.get_frozen_credentials()
-        except StopIteration as done:
-            output: Params = done.value
-            return output
+                    run.reply = (
+                        None if credentials is None else credentials.get_frozen_credentials()
+                    )
         except Exception:
-            self._failures.attempts = sends or None
+            self._failures.attempts = run.sends or None
             raise
+        return run.output
 
     def _send(self, step: Send) -> Reply:
         try:

@@ -10,6 +10,7 @@ the error raised. It sends, sleeps and fetches nothing itself; it yields what it
 - `Send`: answer with the `HttpResponse`, or the exception sending raised;
 - `Wait`: sleep that long, then answer with None.
 
+A driver takes the steps through a `Run`, which counts the sends and keeps the output.
 `Driver` answers with a blocking transport, ``time.sleep`` and botocore's credentials;
 the async driver with an async transport, ``anyio.sleep`` and credentials resolved in a
 worker thread. Neither decides anything.
@@ -228,3 +229,45 @@ def _signing_keys(reply: Reply) -> ReadOnlyCredentials:
         msg = f"a KEYS step is answered with credentials or None, not {type(reply)}"
         raise TypeError(msg)
     return reply
+
+
+class Run:
+    """One call's steps as a driver takes them: iterate, and answer each through `reply`.
+
+    Attributes:
+        reply: The answer to the step just taken; None until set (as a `Wait` wants).
+        sends: How many `Send` steps were taken so far.
+    """
+
+    __slots__ = ("_output", "_steps", "reply", "sends")
+
+    def __init__(self, exchange: Exchange, operation: str, params: Params) -> None:
+        """The steps of one call of `operation` with `params` (`Exchange.steps`)."""
+        self._steps = exchange.steps(operation, params)
+        self.reply: Reply = None
+        self.sends = 0
+        self._output: Params | None = None
+
+    def __iter__(self) -> Run:
+        """The run itself: its steps, one at a time."""
+        return self
+
+    def __next__(self) -> Step:
+        """The next step, the last one answered with `reply`; StopIteration once done."""
+        reply, self.reply = self.reply, None
+        try:
+            step = self._steps.send(reply)
+        except StopIteration as done:
+            self._output = done.value
+            raise
+        if isinstance(step, Send):
+            self.sends += 1
+        return step
+
+    @property
+    def output(self) -> Params:
+        """The operation's output in DynamoDB's JSON, once the steps are done."""
+        if self._output is None:
+            msg = "the call's steps are not done"
+            raise RuntimeError(msg)
+        return self._output

@@ -24,7 +24,7 @@ from ._driver import Driver
 from ._errors import error_code
 from ._exchange import Exchange
 from ._schema import create_request
-from ._transport import BotocoreHooks, Transport, Urllib3Transport
+from ._transport import BotocoreHooks, Transport, TransportSettings, Urllib3Transport
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -117,7 +117,7 @@ def new_client(config: DynamoDBConfig, logger: LoggingService | None = None) -> 
     return client
 
 
-def transport_options(config: DynamoDBConfig, client: DynamoDBClient | None) -> dict[str, Any]:
+def transport_settings(config: DynamoDBConfig, client: DynamoDBClient | None) -> TransportSettings:
     """The default transports' settings: the config's, and the proxy and CA bundle boto3's.
 
     The timeouts and pool size are the config's. Given the client `new_client` built,
@@ -136,18 +136,18 @@ def transport_options(config: DynamoDBConfig, client: DynamoDBClient | None) -> 
             getattr(getattr(client, "_endpoint", None), "http_session", None), "_verify", True
         )
         verify = resolved if isinstance(resolved, str | bool) else True
-    return {
-        "connect_timeout": config.connect_timeout,
-        "read_timeout": config.read_timeout,
-        "max_pool_connections": config.max_pool_connections,
-        "proxy_url": proxy_url,
-        "verify": verify,
-    }
+    return TransportSettings(
+        connect_timeout=config.connect_timeout,
+        read_timeout=config.read_timeout,
+        max_pool_connections=config.max_pool_connections,
+        proxy_url=proxy_url,
+        verify=verify,
+    )
 
 
 def new_transport(config: DynamoDBConfig, client: DynamoDBClient | None = None) -> Transport:
-    """The default transport: urllib3 pools, built with `transport_options`."""
-    return Urllib3Transport(**transport_options(config, client))
+    """The default transport: urllib3 pools, built with `transport_settings`."""
+    return Urllib3Transport(transport_settings(config, client))
 
 
 def new_exchange(config: DynamoDBConfig, client: DynamoDBClient) -> Exchange:
