@@ -59,6 +59,12 @@ async def _no_wait(_: float) -> None:
     pass
 
 
+@pytest.fixture
+def own_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A boto3 session of the test's own: what its chain finds stays out of later tests'."""
+    monkeypatch.setattr(_table, "_sessions", [])
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_parts_are_built_once_for_concurrent_first_callers(
     backend: str, mocker: MockerFixture
@@ -80,12 +86,12 @@ def test_parts_are_built_once_for_concurrent_first_callers(
     assert driver.endpoint == "https://dynamodb.eu-west-1.amazonaws.com"
 
 
+@pytest.mark.usefixtures("own_session")
 def test_a_failing_build_raises_to_its_callers_and_is_tried_again_by_the_next_call(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
-    _table._sessions.clear()
     transport = Canned()
     driver = new_async_driver(DynamoDBConfig(table_name=TABLE), transport=transport)
 
@@ -98,10 +104,7 @@ def test_a_failing_build_raises_to_its_callers_and_is_tried_again_by_the_next_ca
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
         await driver.call("GetItem", GET)
 
-    try:
-        anyio.run(main)
-    finally:
-        _table._sessions.clear()
+    anyio.run(main)
     assert len(transport.sent) == 1
 
 
@@ -183,6 +186,7 @@ def test_aclose_closes_the_transport_and_the_client_and_is_idempotent(
     assert closing.call_count == 2
 
 
+@pytest.mark.usefixtures("own_session")
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_under_mock_aws_the_default_transport_is_answered_by_moto(
     backend: str, monkeypatch: pytest.MonkeyPatch

@@ -502,8 +502,8 @@ def _keys_used(recorder: Recorder) -> list[str]:
 
 
 @pytest.fixture
-def chain_credentials(mocker: MockerFixture) -> Iterator[list[int]]:
-    """The chain finds keys in the environment; yields the threads it was asked from."""
+def chain_credentials(mocker: MockerFixture, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The chain finds keys in the environment; gives the threads it was asked from."""
     mocker.patch.dict(
         "os.environ", {"AWS_ACCESS_KEY_ID": "AKIDCHAIN", "AWS_SECRET_ACCESS_KEY": "x"}
     )
@@ -517,9 +517,8 @@ def chain_credentials(mocker: MockerFixture) -> Iterator[list[int]]:
     mocker.patch.object(
         botocore.session.Session, "get_credentials", autospec=True, side_effect=recording
     )
-    _table._sessions.clear()  # a session of its own, which has found nothing yet
-    yield asked_from
-    _table._sessions.clear()
+    monkeypatch.setattr(_table, "_sessions", [])  # its own session, which found nothing yet
+    return asked_from
 
 
 def test_credentials_of_the_chain_are_resolved_once_per_driver(

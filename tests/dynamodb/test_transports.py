@@ -304,3 +304,9 @@ def test_httpx_pool_is_built_on_first_send_and_released_by_aclose(backend: str) 
         anyio.run(main, url, backend=backend)
 
     assert closed.is_set()
+
+
+@pytest.mark.parametrize("kind", TRANSPORTS)
+def test_a_url_no_client_can_send_to_is_a_botocore_error(kind: str) -> None:
+    with pytest.raises(BotoCoreError):
+        _send(kind, _request("http://[::1"))

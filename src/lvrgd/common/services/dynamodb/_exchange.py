@@ -162,8 +162,11 @@ class Exchange:
         context: dict[str, Any] = {"retries": retries}
         attempt = 1
         while True:
+            # No local keeps the credentials or the signed request: a traceback showing
+            # locals (loguru's diagnose) passes through this frame.
             keys = _signing_keys((yield KEYS))
             reply = yield Send(self._request(operation, body, retries, keys))
+            del keys
             last = self._attempt(reply)
             delay = self._decisions.delay(
                 operation=operation, attempt=attempt, context=context,

@@ -77,10 +77,10 @@ class HttpxTransport:
             BotoCoreError: Those `Urllib3Transport.send` raises, each for the same failure
                 (a refused connection, a timeout, a broken connection, TLS...).
         """
-        outgoing = httpx.Request(
-            request.method, request.url, headers=request.headers, content=request.body
-        )
         try:
+            outgoing = httpx.Request(
+                request.method, request.url, headers=request.headers, content=request.body
+            )
             client = self._client if self._client is not None else await self._open()
             response = await client.send(outgoing, stream=True)
             try:
