@@ -17,6 +17,8 @@ import contextlib
 import datetime as dt
 import json
 import threading
+import traceback
+import uuid
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +30,11 @@ import botocore.session
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from botocore.awsrequest import AWSResponse
-from botocore.credentials import DeferredRefreshableCredentials, RefreshableCredentials
+from botocore.credentials import (
+    Credentials,
+    DeferredRefreshableCredentials,
+    RefreshableCredentials,
+)
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 from botocore.retries.standard import ExponentialBackoff
 from pydantic import SecretStr
@@ -585,6 +591,40 @@ def test_credentials_about_to_expire_are_refreshed_and_used_by_the_next_call(
     driven.call(*GET)
 
     assert _keys_used(ours) == ["AKIDNOW", "AKIDNEXT", "AKIDNEXT"]
+
+
+@pytest.mark.parametrize("failure", [FAILURES[3], FAILURES[6]], ids=["500", "read-timeout"])
+def test_a_failed_calls_traceback_shows_no_credentials_even_with_its_locals(
+    failure: Failure, drive: Drive, mocker: MockerFixture
+) -> None:
+    # Held as SecretStr: a plain str in this frame would show in the traceback itself.
+    secret, token = SecretStr(f"SECRET-{uuid.uuid4().hex}"), SecretStr(f"TOKEN-{uuid.uuid4().hex}")
+    credentials = Credentials("AKIDTRACE", secret.get_secret_value(), token.get_secret_value())
+    mocker.patch.object(_table, "credentials_of", return_value=credentials)
+    driven = drive(_config(max_attempts=2), Recorder(failure.answer))
+
+    with pytest.raises((ClientError, ReadTimeoutError)) as caught:
+        driven.call(*GET)
+
+    shown = traceback.TracebackException.from_exception(caught.value, capture_locals=True)
+    assert secret.get_secret_value() not in "".join(shown.format())
+    ours = [
+        frame
+        for error in _chain(shown)
+        for frame in error.stack
+        if "/lvrgd/common/services/dynamodb/" in frame.filename
+    ]
+    assert "steps" in {frame.name for frame in ours}  # the steps' frame is among them
+    # The session token is a header: the test's recorder and an HTTP library's frames
+    # may hold it, but no frame of ours shows it.
+    shown_locals = [value for frame in ours for value in (frame.locals or {}).values()]
+    assert not [value for value in shown_locals if token.get_secret_value() in value]
+
+
+def _chain(error: traceback.TracebackException) -> Iterator[traceback.TracebackException]:
+    while error is not None:
+        yield error
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
 
 
 # --- the async driver's own promises -----------------------------------------------------------
