@@ -288,12 +288,12 @@ def test_httpx_pool_is_built_on_first_send_and_released_by_aclose(backend: str) 
 
     async def main(url: str) -> None:
         transport = HttpxTransport(SETTINGS)
-        assert transport._client is None
+        assert transport._pool is None
         await transport.send(_request(url))
-        assert transport._client is not None
+        assert transport._pool is not None
         await transport.aclose()
         await transport.aclose()  # idempotent
-        assert transport._client is None
+        assert transport._pool is None
         for _ in range(100):  # the server sees the connection close
             if server.finished == 1:
                 closed.set()
