@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,19 +42,21 @@ Params = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class HttpRequest:
-    """One HTTP request, ready to send.
+    """One HTTP request, ready to send. Its repr shows neither headers nor body.
 
     Attributes:
         method: Always ``POST`` for DynamoDB.
         url: The endpoint, e.g. ``https://dynamodb.eu-west-1.amazonaws.com``.
-        headers: Header names as sent, values as text; not to be changed.
-        body: The JSON body.
+        headers: Header names as sent, values as text; not to be changed. They carry
+            the signature and any session token, kept out of the repr (tracebacks
+            that show locals).
+        body: The JSON body, the items' payloads, kept out of the repr too.
     """
 
     method: str
     url: str
-    headers: Mapping[str, str]
-    body: bytes
+    headers: Mapping[str, str] = field(repr=False)
+    body: bytes = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ class HttpResponse:
 
     status: int
     headers: Mapping[str, str]
-    body: bytes
+    body: bytes = field(repr=False)  # items' payloads stay out of tracebacks' locals
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,9 @@ from lvrgd.common.services.logging import LoggingService
 from ._decisions import RetryDecisions
 from ._driver import Driver
 from ._errors import error_code
+from ._exchange import Exchange
 from ._schema import create_request
-from ._transport import BotocoreHooks, Transport, Urllib3Transport
+from ._transport import BotocoreHooks, Transport, TransportSettings, Urllib3Transport
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -116,13 +117,14 @@ def new_client(config: DynamoDBConfig, logger: LoggingService | None = None) -> 
     return client
 
 
-def new_transport(config: DynamoDBConfig, client: DynamoDBClient | None = None) -> Transport:
-    """The default transport: urllib3 pools with the config's timeouts and pool size.
+def transport_settings(config: DynamoDBConfig, client: DynamoDBClient | None) -> TransportSettings:
+    """The default transports' settings: the config's, and the proxy and CA bundle boto3's.
 
-    Given the client `new_client` built, the transport goes through the proxy and
-    verifies TLS against the CA bundle that client resolved (from ``HTTPS_PROXY``,
-    ``HTTP_PROXY`` and ``NO_PROXY``; from ``AWS_CA_BUNDLE`` or the config file's
-    ``ca_bundle``), so that requests leave as a boto3 client's would.
+    The timeouts and pool size are the config's. Given the client `new_client` built,
+    the proxy is the one of ``HTTPS_PROXY`` or ``HTTP_PROXY`` for its endpoint, unless
+    ``NO_PROXY`` exempts it, and TLS is verified against the CA bundle that client
+    resolved (``AWS_CA_BUNDLE`` or the config file's ``ca_bundle``, else botocore's), so
+    that requests leave as a boto3 client's would.
     """
     proxy_url: str | None = None
     verify: str | bool = True
@@ -134,12 +136,34 @@ def new_transport(config: DynamoDBConfig, client: DynamoDBClient | None = None) 
             getattr(getattr(client, "_endpoint", None), "http_session", None), "_verify", True
         )
         verify = resolved if isinstance(resolved, str | bool) else True
-    return Urllib3Transport(
+    return TransportSettings(
         connect_timeout=config.connect_timeout,
         read_timeout=config.read_timeout,
         max_pool_connections=config.max_pool_connections,
         proxy_url=proxy_url,
         verify=verify,
+    )
+
+
+def new_transport(config: DynamoDBConfig, client: DynamoDBClient | None = None) -> Transport:
+    """The default transport: urllib3 pools, built with `transport_settings`."""
+    return Urllib3Transport(transport_settings(config, client))
+
+
+def new_exchange(config: DynamoDBConfig, client: DynamoDBClient) -> Exchange:
+    """The steps of a call, with what `client` resolved when `new_client` built it.
+
+    botocore supplies the endpoint, the region, DynamoDB's service model and the
+    User-Agent; the exchange adds botocore's standard retry mode with `max_attempts`
+    attempts, one retry quota for every call made through it.
+    """
+    meta = client.meta
+    return Exchange(
+        endpoint=meta.endpoint_url,
+        region=meta.region_name,
+        decisions=RetryDecisions(config.max_attempts, meta.service_model),
+        user_agent=_user_agent(client),
+        read_timeout=config.read_timeout,
     )
 
 
@@ -152,13 +176,11 @@ def new_driver(
 ) -> Driver:
     """The driver DynamoDBService sends its operations through.
 
-    botocore supplies what `client` resolved when `new_client` built it: the endpoint,
-    the region, the credentials (the chain's, refreshed by botocore when they expire;
-    the config's keys; or the dummy keys of a loopback endpoint), DynamoDB's service
-    model and the User-Agent. The driver adds botocore's standard retry mode with
-    `max_attempts` attempts, and sends through `transport`; by default through
-    `new_transport(config)`, after the client's ``before-send`` handlers (moto's
-    ``mock_aws``...) had the chance to answer.
+    The call's steps come from `new_exchange`; the credentials are the client's (the
+    chain's, refreshed by botocore when they expire; the config's keys; or the dummy
+    keys of a loopback endpoint). Requests go through `transport`; by default through
+    `new_transport(config, client)`, after the client's ``before-send`` handlers
+    (moto's ``mock_aws``...) had the chance to answer.
 
     Args:
         config: The table and how to reach it.
@@ -166,22 +188,17 @@ def new_driver(
         transport: Where requests go; the default urllib3 transport if None.
         sleep: How the driver waits between attempts.
     """
-    meta = client.meta
     return Driver(
-        endpoint=meta.endpoint_url,
-        region=meta.region_name,
-        credentials=_credentials(client),
-        decisions=RetryDecisions(config.max_attempts, meta.service_model),
-        transport=BotocoreHooks(meta.events, new_transport(config, client))
+        exchange=new_exchange(config, client),
+        credentials=credentials_of(client),
+        transport=BotocoreHooks(client.meta.events, new_transport(config, client))
         if transport is None
         else transport,
-        user_agent=_user_agent(client),
-        read_timeout=config.read_timeout,
         sleep=sleep,
     )
 
 
-def _credentials(client: DynamoDBClient) -> Any:
+def credentials_of(client: DynamoDBClient) -> Any:
     """The credentials the client signs with: botocore's object, which refreshes itself."""
     return getattr(getattr(client, "_request_signer", None), "_credentials", None)
 

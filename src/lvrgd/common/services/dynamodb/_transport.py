@@ -13,6 +13,7 @@ the adapter's error table read them unchanged.
 from __future__ import annotations
 
 import socket
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
@@ -23,12 +24,14 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     HTTPClientError,
+    ProxyConnectionError,
     ReadTimeoutError,
     SSLError,
 )
-from botocore.httpsession import get_cert_path
+from botocore.httpsession import get_cert_path, mask_proxy_url
 from urllib3.exceptions import ConnectTimeoutError as Urllib3ConnectTimeoutError
 from urllib3.exceptions import NewConnectionError, ProtocolError
+from urllib3.exceptions import ProxyError as Urllib3ProxyError
 from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeoutError
 from urllib3.exceptions import SSLError as Urllib3SSLError
 
@@ -53,32 +56,42 @@ class Transport(Protocol):
         ...
 
 
-class Urllib3Transport:
-    """The default transport: urllib3's connection pools, HTTP/1.1 keep-alive.
+@dataclass(frozen=True, slots=True)
+class TransportSettings:
+    """How a default transport, sync or async, reaches DynamoDB.
 
-    Args:
+    Attributes:
         connect_timeout: Seconds to wait for a connection.
         read_timeout: Seconds to wait on each read of the answer.
-        max_pool_connections: Connections kept per host, for threads sharing it.
+        max_pool_connections: Connections kept per host.
         proxy_url: The proxy every request goes through (``http://user:pass@host:port``;
             an HTTPS endpoint is reached through a CONNECT tunnel); None for none.
         verify: The CA bundle's path, True for botocore's own, or False to skip TLS
             verification (as boto3's ``verify=False``).
     """
 
-    def __init__(
-        self,
-        *,
-        connect_timeout: float,
-        read_timeout: float,
-        max_pool_connections: int,
-        proxy_url: str | None = None,
-        verify: str | bool = True,
-    ) -> None:
+    connect_timeout: float
+    read_timeout: float
+    max_pool_connections: int
+    proxy_url: str | None = None
+    verify: str | bool = True
+
+
+class Urllib3Transport:
+    """The default transport: urllib3's connection pools, HTTP/1.1 keep-alive.
+
+    Args:
+        settings: The timeouts, pool size (per host, for threads sharing it), proxy and
+            CA bundle.
+    """
+
+    def __init__(self, settings: TransportSettings) -> None:
         """Build the pools; nothing connects until the first send."""
+        connect_timeout, read_timeout = settings.connect_timeout, settings.read_timeout
+        proxy_url, verify = settings.proxy_url, settings.verify
         options: dict[str, Any] = {
             "num_pools": 10,
-            "maxsize": max_pool_connections,
+            "maxsize": settings.max_pool_connections,
             "timeout": urllib3.Timeout(connect=connect_timeout, read=read_timeout),
             "retries": False,
         }
@@ -86,6 +99,7 @@ class Urllib3Transport:
             options["cert_reqs"] = "CERT_NONE"
         else:
             options["ca_certs"] = verify if isinstance(verify, str) else get_cert_path(verify=True)
+        self._proxy_url = proxy_url
         # Sent on a CONNECT (an HTTPS endpoint) by urllib3, and with each request to an
         # HTTP endpoint, which the proxy forwards, by `send`.
         self._proxy_headers = {} if proxy_url is None else _proxy_auth(proxy_url)
@@ -102,6 +116,7 @@ class Urllib3Transport:
 
         Raises:
             EndpointConnectionError: The connection was refused or the name did not resolve.
+            ProxyConnectionError: The proxy could not be reached.
             ConnectTimeoutError: No connection within the connect timeout.
             ReadTimeoutError: No answer within the read timeout.
             ConnectionClosedError: The connection closed before the answer was whole.
@@ -134,6 +149,9 @@ class Urllib3Transport:
             raise SSLError(endpoint_url=url, error=exc) from exc
         except (NewConnectionError, socket.gaierror) as exc:
             raise EndpointConnectionError(endpoint_url=url, error=exc) from exc
+        except Urllib3ProxyError as exc:  # nothing reached DynamoDB, as botocore's session says
+            proxy = mask_proxy_url(self._proxy_url or "")
+            raise ProxyConnectionError(proxy_url=proxy, error=exc) from exc
         except Urllib3ConnectTimeoutError as exc:
             raise ConnectTimeoutError(endpoint_url=url, error=exc) from exc
         except Urllib3ReadTimeoutError as exc:
@@ -168,40 +186,50 @@ def _proxy_auth(proxy_url: str) -> dict[str, str]:
     return dict(urllib3.make_headers(proxy_basic_auth=credentials))
 
 
+def offer_to_handlers(events: Any, request: HttpRequest) -> HttpResponse | None:
+    """The answer of botocore's ``before-send`` handlers to `request`, or None if none answers.
+
+    Handlers that answer requests inside botocore (moto's ``mock_aws``, a test's own)
+    answer the driver's requests as they would a boto3 client's.
+
+    Args:
+        events: The client's event emitter (``client.meta.events``).
+        request: The signed request.
+    """
+    operation = request.headers["X-Amz-Target"].rsplit(".", 1)[1]
+    # A plain dict of headers: handlers read them through items() and get(), and
+    # botocore's email-based HTTPHeaders would cost more than the rest of the hook.
+    headers: Any = dict(request.headers)
+    prepared = AWSPreparedRequest(
+        request.method, request.url, headers, request.body, stream_output=False
+    )
+    _, answer = events.emit_until_response(f"before-send.dynamodb.{operation}", request=prepared)
+    if answer is None:
+        return None
+    headers = {name.lower(): value for name, value in answer.headers.items()}
+    return HttpResponse(answer.status_code, headers, bytes(answer.content))
+
+
+@dataclass(frozen=True, slots=True)
 class BotocoreHooks:
     """A transport that first offers each request to botocore's ``before-send`` handlers.
 
-    Handlers that answer requests inside botocore (moto's ``mock_aws``, a test's own)
-    answer DynamoDBService's requests as they would a boto3 client's; without one,
-    the request goes to `inner`. The default transport is wrapped in this, so that code
-    testing DynamoDBService under ``mock_aws`` keeps working.
+    Without a handler's answer (`offer_to_handlers`), the request goes to `inner`. The
+    default transport is wrapped in this, so that code testing DynamoDBService under
+    ``mock_aws`` keeps working.
 
-    Args:
+    Attributes:
         events: The client's event emitter (``client.meta.events``).
         inner: Where a request no handler answers is sent.
     """
 
-    def __init__(self, events: Any, inner: Transport) -> None:
-        """Offer requests to `events`, else send them through `inner`."""
-        self._events = events
-        self.inner = inner
+    events: Any
+    inner: Transport
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """A handler's answer, or `inner`'s."""
-        operation = request.headers["X-Amz-Target"].rsplit(".", 1)[1]
-        # A plain dict of headers: handlers read them through items() and get(), and
-        # botocore's email-based HTTPHeaders would cost more than the rest of the hook.
-        headers: Any = dict(request.headers)
-        prepared = AWSPreparedRequest(
-            request.method, request.url, headers, request.body, stream_output=False
-        )
-        _, answer = self._events.emit_until_response(
-            f"before-send.dynamodb.{operation}", request=prepared
-        )
-        if answer is None:
-            return self.inner.send(request)
-        headers = {name.lower(): value for name, value in answer.headers.items()}
-        return HttpResponse(answer.status_code, headers, bytes(answer.content))
+        answer = offer_to_handlers(self.events, request)
+        return self.inner.send(request) if answer is None else answer
 
     def close(self) -> None:
         """Close `inner`."""
