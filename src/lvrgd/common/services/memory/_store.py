@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from lvrgd.common.services.kvstore._base import KeyValueStoreBase
 from lvrgd.common.services.kvstore._entities import DEFAULT_ENTITY_ATTRIBUTE
 
-from ._engine import new_engine
+from ._twin import Twin
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -17,10 +17,9 @@ if TYPE_CHECKING:
     from lvrgd.common.services.logging import LoggingService
 
     from ._indexes import IndexPropagation
-    from ._table import Table
 
 
-class InMemoryKeyValueStore(KeyValueStoreBase):
+class InMemoryKeyValueStore(Twin, KeyValueStoreBase):
     """KeyValueStore held in this process, with DynamoDB's ordering, limits and errors.
 
     Items are kept in DynamoDB's wire form, encoded by the same codec the DynamoDB
@@ -57,25 +56,9 @@ class InMemoryKeyValueStore(KeyValueStoreBase):
     ) -> None:
         """Start with an empty table."""
         super().__init__(logger, entity_attribute=entity_attribute, indexes=indexes)
-        engine, seed = new_engine(
+        self._start_engine(
             logger, self._indexes.specs, self._entity_attribute, index_propagation, seed
         )
-        self.index_seed: int | None = seed
-        """The seed of the ``"random"`` propagation (None in the other modes unless given)."""
-        self._engine = engine
-
-    @property
-    def _table(self) -> Table:
-        """The engine's table, for tests that look at what is stored."""
-        return self._engine.table
-
-    def propagate_indexes(self) -> int:
-        """Apply every change still waiting to show in the global indexes.
-
-        Returns:
-            How many changes were waiting (none in ``"immediate"`` mode).
-        """
-        return self._engine.propagate()
 
     def close(self) -> None:
         """Close the store and drop its items; idempotent."""
