@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from lvrgd.common.services.kvstore._steps import (
     CONDITION_FAILED,
@@ -154,6 +154,17 @@ class Wire:
         if status == "ACTIVE" and not problems:
             return None
         return "; ".join(problems) if status == "ACTIVE" else f"the table is {status}"
+
+
+def raise_engine_error(error: ClientError) -> NoReturn:
+    """Raise what a plan reads for `error`: its EngineError (``from`` it), or `error` itself.
+
+    Every DynamoDB adapter's primitive calls this on a ClientError of its driver.
+    """
+    engine = engine_error(error)
+    if engine is None:
+        raise error
+    raise engine from error
 
 
 def engine_error(error: ClientError) -> EngineError | None:
