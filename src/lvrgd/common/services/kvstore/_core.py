@@ -2,22 +2,22 @@
 
 `StoreCore` holds everything the sync store (`KeyValueStoreBase`) and the async store
 (`AsyncKeyValueStoreBase`) do alike: the checks of each operation's arguments, its
-encoding and decoding, versions, pages and batches (as plans, see `_steps`), the
-closed-store refusal, timing, logging and the translation of engine errors. A form adds
-only how a plan is run: by a sync driver or an async one, on the adapter's primitive
-``_answer(call)``.
+encoding and decoding, versions, pages and batches (as plans, see `_steps`), and,
+through `Boundary`, the closed-store refusal, timing, logging and the translation of
+engine errors. A form adds only how a plan is run: by a sync driver or an async one,
+on the adapter's primitive ``_answer(call)``.
 """
 
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _plans as plans
 from ._backoff import DEFAULT_BATCH_RETRY_SECONDS, Backoff
 from ._batches import batch_items, batch_keys
+from ._boundary import Boundary
 from ._conditions import key_query
 from ._entities import (
     DEFAULT_ENTITY_ATTRIBUTE,
@@ -26,15 +26,7 @@ from ._entities import (
     check_on_other,
     read_types,
 )
-from ._errors import (
-    ConditionFailedError,
-    InvalidItemError,
-    InvalidQueryError,
-    KeyValueStoreError,
-    StoreClosedError,
-    TransactionCanceledError,
-    TransactionClosedError,
-)
+from ._errors import InvalidQueryError, StoreClosedError
 from ._indexes import Indexes
 from ._item import KeyValueItem
 from ._limits import key_problem
@@ -62,25 +54,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound=KeyValueItem)
 
-CONDITION_OUTCOMES = (ConditionFailedError, TransactionCanceledError)
-"""Answers to what the caller asked (does the key exist? is the version current?): DEBUG."""
 
-REFUSALS = (InvalidItemError, InvalidQueryError, StoreClosedError, TransactionClosedError)
-"""The caller's input or use was refused before anything was sent: INFO."""
-
-CLOSED = "the store is closed"
-
-
-class Ping:
-    """One ping under way: whether the store was open, and why it is not usable, if not."""
-
-    def __init__(self, *, open_: bool) -> None:
-        """Start a ping of an open store, or of a closed one (which is not usable)."""
-        self.open = open_
-        self.reason: str | None = None if open_ else CLOSED
-
-
-class StoreCore:
+class StoreCore(Boundary):
     """The logic of a KeyValueStore, in either form, on an adapter's primitive.
 
     Args:
@@ -93,9 +68,6 @@ class StoreCore:
         batch_retry_seconds: How long get_many and put_many resend what the engine
             leaves unprocessed.
     """
-
-    engine_errors: ClassVar[tuple[type[Exception], ...]] = ()
-    """The engine's own exception types, turned into the port's by `translate`."""
 
     def __init__(
         self,
@@ -117,22 +89,6 @@ class StoreCore:
         self._logger = logger
         self._batch_retry_seconds = batch_retry_seconds
         self._closed = False
-
-    def translate(
-        self, error: Exception, operation: str, pk: str | None, sk: str | None
-    ) -> KeyValueStoreError:
-        """The port's error for one of `engine_errors`."""
-        message = f"{operation}: pk={pk!r}, sk={sk!r}: {error}"
-        return KeyValueStoreError(message)
-
-    def ping_failure(self, error: Exception) -> str:
-        """Why a ping that met one of `engine_errors` failed, in a few words."""
-        return type(error).__name__
-
-    @property
-    def _log_context(self) -> Mapping[str, object]:
-        """What the store's own log lines name besides the operation (e.g. its table)."""
-        return {}
 
     # --- the operations' plans -------------------------------------------------------
 
@@ -188,8 +144,7 @@ class StoreCore:
         self, pk: str, model_class: TypeForm[T], query: Mapping[str, Any]
     ) -> Plan[list[T]]:
         """`query`: the port's keywords of query_by_pk, by name (``equals``, ``limit``...)."""
-        reader, read = self._query_reader("query_by_pk", pk, model_class, query)
-        conditions = {name: query[name] for name in _CONDITIONS}
+        reader, read, conditions = self._query_parts("query_by_pk", pk, model_class, query)
         planned = key_query(
             "query_by_pk", pk, **conditions, limit=query["limit"], descending=query["descending"]
         )
@@ -205,8 +160,7 @@ class StoreCore:
         self, pk: str, model_class: TypeForm[T], query: Mapping[str, Any]
     ) -> Plan[Page[T]]:
         """`query`: the port's keywords of query_page, by name (``equals``, ``cursor``...)."""
-        reader, read = self._query_reader("query_page", pk, model_class, query)
-        conditions = {name: query[name] for name in _CONDITIONS}
+        reader, read, conditions = self._query_parts("query_page", pk, model_class, query)
         request = page_query(
             "query_page", pk, **conditions, page_size=query["page_size"],
             cursor=query["cursor"], descending=query["descending"], index=read,
@@ -290,16 +244,17 @@ class StoreCore:
             self._readers[(operation, model_class, on_other)] = reader
         return reader
 
-    def _query_reader(
+    def _query_parts(
         self, operation: str, pk: str, model_class: object, query: Mapping[str, Any]
-    ) -> tuple[Reader, IndexQuery | None]:
-        """The query's reader, and how it reads its index (None for the table)."""
+    ) -> tuple[Reader, IndexQuery | None, dict[str, Any]]:
+        """The query's reader, how it reads its index (None: the table), its sort-key keywords."""
         reader = self._reader(operation, pk, model_class, query["on_other"])
+        conditions = {name: query[name] for name in _CONDITIONS}
         read = self._index_query(
-            operation, pk, query["index"], conditions=tuple(query[name] for name in _CONDITIONS),
+            operation, pk, query["index"], conditions=tuple(conditions.values()),
             consistent=query["consistent"], hydrate=query["hydrate"], reader=reader,
         )  # fmt: skip
-        return reader, read
+        return reader, read, conditions
 
     def _index_query(  # noqa: PLR0913 - the query's arguments that concern indexes
         self,
@@ -342,49 +297,6 @@ class StoreCore:
             raise
         transaction.finish("ended")  # whatever the commit does, the block is over
 
-    @contextmanager
-    def _pinging(self) -> Iterator[Ping]:
-        """A ping: engine errors become its reason, and a failed one is logged (warning)."""
-        ping = Ping(open_=not self._closed)
-        try:
-            yield ping
-        except self.engine_errors as exc:
-            ping.reason = self.ping_failure(exc)
-        if ping.reason == CLOSED:
-            self._logger.warning("ping: the store is closed", op="ping")
-        elif ping.reason is not None:
-            self._logger.warning("ping failed", op="ping", reason=ping.reason, **self._log_context)
-
-    @contextmanager
-    def _operation(self, name: str, pk: object, sk: object) -> Iterator[None]:
-        """The one boundary: refuse a closed store, time and log, translate engine errors."""
-        started = time.perf_counter()
-        try:
-            if self._closed:
-                raise StoreClosedError(name)
-            yield
-        except KeyValueStoreError as error:
-            self._log_failure(name, pk, sk, error)
-            raise
-        except self.engine_errors as exc:
-            translated = self.translate(exc, name, _text(pk), _text(sk))
-            self._log_failure(name, pk, sk, translated)
-            raise translated from exc
-        self._logger.debug(name, op=name, pk=pk, sk=sk, ms=_ms_since(started))
-
-    def _log_failure(self, name: str, pk: object, sk: object, error: KeyValueStoreError) -> None:
-        """Log an operation's error at the level its kind deserves; never its payload."""
-        kind = type(error).__name__
-        if isinstance(error, CONDITION_OUTCOMES):
-            self._logger.debug("condition failed", op=name, pk=pk, sk=sk, error=kind)
-        elif isinstance(error, REFUSALS):
-            self._logger.info("refused", op=name, pk=_shown(pk), sk=_shown(sk), error=kind)
-        else:
-            attempts = getattr(error, "attempts", None)
-            self._logger.error(
-                "operation failed", op=name, pk=pk, sk=sk, error=kind, attempts=attempts
-            )
-
 
 def key_of(item: object) -> tuple[object, object]:
     """The key an operation on `item` logs (None where the item has no such field)."""
@@ -393,21 +305,5 @@ def key_of(item: object) -> tuple[object, object]:
 
 _CONDITIONS = ("equals", "begins_with", "between", "lt", "lte", "gt", "gte")
 """The port's sort-key conditions, by keyword."""
-_SHOWN_KEY_CHARS = 64
 _MAX_READERS = 1024
 """Readers kept per store: one per operation, model class and on_other actually used."""
-
-
-def _shown(key: object) -> object:
-    """A refused key as logged: cut to a readable length (it may be megabytes long)."""
-    if isinstance(key, str) and len(key) > _SHOWN_KEY_CHARS:
-        return f"{key[:_SHOWN_KEY_CHARS]}...({len(key)} chars)"
-    return key
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _ms_since(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)
