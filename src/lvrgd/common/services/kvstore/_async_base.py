@@ -66,7 +66,7 @@ class AsyncKeyValueStoreBase(StoreCore, ABC):
     async def _run(self, name: str, pk: object, sk: object, plan: Plan[R]) -> R:
         """Run `plan` as the operation `name` at (pk, sk), within the boundary."""
         with self._operation(name, pk, sk):
-            return await self._drive(plan)
+            return await drive_async(plan, self._answer, anyio.sleep)
 
     # --- the port -----------------------------------------------------------------
 

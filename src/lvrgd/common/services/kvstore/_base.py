@@ -65,7 +65,7 @@ class KeyValueStoreBase(StoreCore, ABC):
     def _run(self, name: str, pk: object, sk: object, plan: Plan[R]) -> R:
         """Run `plan` as the operation `name` at (pk, sk), within the boundary."""
         with self._operation(name, pk, sk):
-            return self._drive(plan)
+            return drive(plan, self._answer, time.sleep)
 
     # --- the port -----------------------------------------------------------------
 

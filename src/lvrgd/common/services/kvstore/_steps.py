@@ -75,9 +75,12 @@ class Op(enum.Enum):
     DESCRIBE = "describe"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every step, and frozen costs twice as much
 class Call:
-    """One step of the engine: `operation` with its `params`; the plan is sent the reply."""
+    """One step of the engine: `operation` with its `params`; the plan is sent the reply.
+
+    A value: nothing changes a call once it is made.
+    """
 
     operation: Op
     params: Mapping[str, Any] = field(default_factory=dict)
