@@ -16,9 +16,10 @@ if __name__ != PACKAGE:  # a checkout's top-level name: refused before anything 
 # The imports follow the check, so that nothing is imported under the refused name.
 import importlib  # noqa: E402
 import re  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 from ._harness import (  # noqa: E402
+    AsyncHarness,
     BackendOptions,
     FactoryBackend,
     Feature,
@@ -37,13 +38,19 @@ BACKENDS: dict[str, str] = {
     "memory": "memory:MemoryHarness",
     "memory-manual": "memory:MemoryHarness",
     "memory-random": "memory:MemoryHarness",
+    "memory-async": "memory:MemoryHarness",
     "moto": "moto:MotoHarness",
     "dynalite": "dynalite:DynaliteHarness",
     "ministack": "ministack:MinistackHarness",
     "dynamodb-local": "dynamodb_local:DynamoDBLocalHarness",
     "endpoint": "endpoint:EndpointHarness",
 }
-"""Backend name to the harness class that brings it up, as ``module:Class`` here."""
+"""Backend name to the harness class that brings it up, as ``module:Class`` here.
+
+A name ending in ``-async`` is the async form of the backend it names without the
+suffix: the same harness, whose async stores the contract suite drives in sync form.
+"""
+ASYNC_SUFFIX = "-async"
 
 ONLY_BY_NAME = frozenset({"endpoint"})
 """Backends that run only when named: they need the user's endpoint and credentials."""
@@ -63,6 +70,11 @@ def harness_for(name: str, options: BackendOptions | None = None) -> Harness:
     """
     if not is_builtin(name):
         raise KeyError(name)
+    if name.endswith(ASYNC_SUFFIX):
+        from ._blocking import AsyncForm  # noqa: PLC0415 - anyio only when an async form is chosen
+
+        inner: Any = harness_for(name.removesuffix(ASYNC_SUFFIX), options)
+        return AsyncForm(inner, name)
     if name.startswith("memory"):
         from .memory import MemoryHarness  # noqa: PLC0415 - imported when chosen, as the others
 
@@ -109,8 +121,10 @@ def load_harness(spec: str) -> Harness:
 
 
 __all__ = [
+    "ASYNC_SUFFIX",
     "BACKENDS",
     "ONLY_BY_NAME",
+    "AsyncHarness",
     "BackendOptions",
     "EngineUnavailableError",
     "FactoryBackend",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
+    from lvrgd.common.services.kvstore import AsyncKeyValueStore, IndexSpec, KeyValueStore
     from lvrgd.common.services.logging import LoggingService
 
     from ._shared import SharedEngines
@@ -103,6 +103,25 @@ class Harness(Protocol):
         ...
 
 
+class AsyncHarness(Harness, Protocol):
+    """A backend that also makes async stores: its async form (``<name>-async``) drives them."""
+
+    def new_async_store(
+        self, logger: LoggingService, indexes: tuple[IndexSpec, ...] = ()
+    ) -> AsyncKeyValueStore:
+        """An empty async store, shared with no other store handed out and not given back.
+
+        Args:
+            logger: The store's logger.
+            indexes: The secondary indexes the store declares (and its table has).
+        """
+        ...
+
+    async def release_async(self, store: AsyncKeyValueStore) -> None:
+        """Take back a store from `new_async_store`: close it; what it held may serve another."""
+        ...
+
+
 class StoreBackend:
     """A backend of your own: name it, say what it lacks, and make stores.
 
@@ -140,6 +159,25 @@ class StoreBackend:
     def release(self, store: KeyValueStore) -> None:
         """Close the store."""
         store.close()
+
+    def new_async_store(
+        self, logger: LoggingService, indexes: tuple[IndexSpec, ...] = ()
+    ) -> AsyncKeyValueStore:
+        """A new, empty async store; override it to give the backend an async form.
+
+        Args:
+            logger: The logger the test asked for, or the kit's default.
+            indexes: The secondary indexes the store declares.
+
+        Raises:
+            NotImplementedError: Here: the backend has no async form.
+        """
+        msg = f"backend {self.name!r} has no async form (StoreBackend.new_async_store)"
+        raise NotImplementedError(msg)
+
+    async def release_async(self, store: AsyncKeyValueStore) -> None:
+        """Close an async store from `new_async_store`."""
+        await store.aclose()
 
     def stop(self) -> None:
         """Nothing to stop unless overridden."""

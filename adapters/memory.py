@@ -1,4 +1,4 @@
-"""The in-memory backends: InMemoryKeyValueStore in each index propagation mode."""
+"""The in-memory backends: the twin in each index propagation mode, in both forms."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ._harness import Feature, StoreBackend
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
+    from lvrgd.common.services.kvstore import AsyncKeyValueStore, IndexSpec, KeyValueStore
     from lvrgd.common.services.logging import LoggingService
     from lvrgd.common.services.memory._indexes import IndexPropagation
 
@@ -63,5 +63,15 @@ class MemoryHarness(StoreBackend):
     ) -> KeyValueStore:
         """A new, empty in-memory store in this backend's mode."""
         return InMemoryKeyValueStore(
+            logger, indexes=indexes, index_propagation=self._mode, seed=self._seed
+        )
+
+    def new_async_store(
+        self, logger: LoggingService, indexes: tuple[IndexSpec, ...] = ()
+    ) -> AsyncKeyValueStore:
+        """A new, empty AsyncInMemoryKeyValueStore in this backend's mode."""
+        from lvrgd.common.services.memory import AsyncInMemoryKeyValueStore  # noqa: PLC0415 - anyio only when asked for
+
+        return AsyncInMemoryKeyValueStore(
             logger, indexes=indexes, index_propagation=self._mode, seed=self._seed
         )

@@ -106,10 +106,10 @@ def index_entries(memory: KeyValueStoreBase, call: QueryCall | PageCall) -> list
         operation, call.pk, descending=arguments.get("descending", False), **conditions
     )
     query = replace(query, index=read, consistent=arguments.get("consistent"))
-    found: list[Item] = memory._select(query, after=None, limit=None)  # noqa: SLF001
+    found: list[Item] = memory._drive(memory._select(query, None, None))  # noqa: SLF001
     whole: list[Item | None] = list(found)
     if read is not None and read.hydrate:
-        whole = memory._whole_items(found)  # noqa: SLF001
+        whole = memory._drive(memory._whole_items(found))  # noqa: SLF001
     entries = []
     for item, full in zip(found, whole, strict=True):
         position = query.position(item)
@@ -145,11 +145,11 @@ def projects_long_number(memory: KeyValueStoreBase, call: QueryCall | PageCall) 
         return False
     query = KeyQuery(call.pk, None, None, descending=False, index=IndexQuery(spec))
     try:
-        entries = memory._select(query, after=None, limit=None)  # noqa: SLF001
+        entries = memory._drive(memory._select(query, None, None))  # noqa: SLF001
     except KeyValueStoreError:
         return False
     for entry in entries:
-        whole = memory._fetch(entry["pk"]["S"], entry["sk"]["S"])  # noqa: SLF001
+        whole = memory._drive(memory._fetch(entry["pk"]["S"], entry["sk"]["S"]))  # noqa: SLF001
         if whole is not None and any(_long_number(value) for value in whole.values()):
             return True
     return False

@@ -585,7 +585,7 @@ def untagged(item: KeyValueItem) -> Callable[[KeyValueStore], None]:
             # Index keys are checked as put_many checks them: DynamoDB refuses an
             # empty one whatever wrote it (docs/fidelity.md#index-gsi-pk-empty).
             adapter._indexes.check_item("put_many", item.pk, item.sk, encoded)  # noqa: SLF001
-            adapter._store_many({(item.pk, item.sk): encoded})  # noqa: SLF001
+            adapter._drive(adapter._store_many({(item.pk, item.sk): encoded}))  # noqa: SLF001
 
     return call
 

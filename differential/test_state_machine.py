@@ -273,7 +273,7 @@ class DifferentialMachine(RuleBasedStateMachine):
     def _stored(self, key: Key) -> Item | None:
         """The wire item the in-memory store holds at `key`, or None."""
         try:
-            return self.memory._fetch(*key)  # noqa: SLF001 - the twin's own item, to steer by
+            return self.memory._drive(self.memory._fetch(*key))  # noqa: SLF001 - the twin's own item
         except KeyValueStoreError:
             return None
 

@@ -56,8 +56,12 @@ INDEX_NAMES = frozenset({"IndexSpec"})
 """Secondary indexes: their declarations."""
 CONDITION_NAMES = frozenset({"Condition", "ConditionFailedError", "where"})
 """Typed conditions on writes."""
+ASYNC_NAMES = frozenset({"AsyncKeyValueStore", "AsyncInMemoryKeyValueStore"})
+"""The port in async form, and its in-memory adapter."""
 
 HOME_PACKAGE = {
+    "AsyncKeyValueStore": "kvstore",
+    "AsyncInMemoryKeyValueStore": "memory",
     "delete_table": "dynamodb",
     **dict.fromkeys(ERROR_TAXONOMY_NAMES, "kvstore"),
     "Page": "kvstore",
@@ -106,6 +110,7 @@ def test_public_api_all_is_exactly_designs_list() -> None:
         | TESTING_NAMES
         | INDEX_NAMES
         | CONDITION_NAMES
+        | ASYNC_NAMES
     )
     assert services.__all__ == sorted(services.__all__)
     assert len(services.__all__) == len(set(services.__all__))
@@ -131,6 +136,7 @@ def test_public_api_design_parser_reads_the_import_block() -> None:
         | TESTING_NAMES
         | INDEX_NAMES
         | CONDITION_NAMES
+        | ASYNC_NAMES
     ),
 )
 def test_public_api_name_is_importable_from_the_root(name: str) -> None:
@@ -148,6 +154,7 @@ def test_public_api_name_is_importable_from_the_root(name: str) -> None:
         | TESTING_NAMES
         | INDEX_NAMES
         | CONDITION_NAMES
+        | ASYNC_NAMES
     ),
 )
 def test_public_api_name_is_the_same_object_in_its_own_package(name: str) -> None:
@@ -169,6 +176,7 @@ def test_public_api_dynamodb_base_model_is_key_value_item() -> None:
         | TESTING_NAMES
         | INDEX_NAMES
         | CONDITION_NAMES
+        | ASYNC_NAMES
     ),
 )
 def test_public_api_name_has_a_docstring(name: str) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from lvrgd.common.services.dynamodb import DynamoDBConfig, DynamoDBService, _retry
+from lvrgd.common.services.dynamodb import DynamoDBConfig, DynamoDBService
 from lvrgd.common.services.kvstore import (
     InvalidItemError,
     InvalidQueryError,
@@ -22,6 +22,7 @@ from lvrgd.common.services.kvstore import (
     TransactionCanceledError,
     VersionConflictError,
     VersionedItem,
+    _backoff,
 )
 
 from ._data import (
@@ -63,7 +64,7 @@ def _order(sk: str) -> Order:
 @pytest.fixture
 def no_backoff(mocker: MockerFixture) -> None:
     """Resend what a batch left unprocessed at once."""
-    mocker.patch.object(_retry, "FIRST_DELAY_S", 0.0)
+    mocker.patch.object(_backoff, "FIRST_DELAY_S", 0.0)
 
 
 # optimistic locking

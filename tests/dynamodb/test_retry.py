@@ -1,15 +1,17 @@
 """Resending what a batch left unprocessed: resend_until_done, and get_many/put_many on it.
 
 DynamoDB answers a partial batch with UnprocessedKeys or UnprocessedItems and asks the
-caller to resend them with exponential backoff. The service tests run on conftest.py's
+caller to resend them with exponential backoff. The plan is run by the sync driver on a
+fake clock: its waits are recorded, never slept. The service tests run on conftest.py's
 stubbed client (exact requests), or on a fake engine patched onto that client (for
-properties over many requests); the service's Backoff waits on a fake clock, so waits
-are recorded, never slept.
+properties over many requests); the service's Backoff reads a fake clock, and its
+driver sleeps on it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import random
 import time
 from decimal import Decimal
@@ -17,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from lvrgd.common.services.dynamodb import DynamoDBConfig, DynamoDBService, dynamodb_service
-from lvrgd.common.services.dynamodb._retry import (
+from lvrgd.common.services.dynamodb import DynamoDBConfig, DynamoDBService
+from lvrgd.common.services.kvstore import KeyValueStoreError, StoreUnavailableError, _core
+from lvrgd.common.services.kvstore._backoff import (
     FIRST_DELAY_S,
     MAX_DELAY_S,
     Backoff,
     resend_until_done,
 )
-from lvrgd.common.services.kvstore import KeyValueStoreError, StoreUnavailableError
+from lvrgd.common.services.kvstore._steps import Call, Op, Plan, drive
 
 from ._data import PK, TABLE, Order, key, stored
 
@@ -63,7 +66,12 @@ class FakeTime:
         return next(self._jitters, 1.0)
 
     def backoff(self, deadline_s: float) -> Backoff:
-        return Backoff(deadline_s, sleep=self.sleep, clock=self.clock, jitter=self.jitter)
+        return Backoff(deadline_s, clock=self.clock, jitter=self.jitter)
+
+    def resend(self, sender: Sender, request: list[str], backoff: Backoff) -> list[str] | None:
+        """resend_until_done run to its end by the sync driver, sleeping on this clock."""
+        plan = resend_until_done(sender.send, request, backoff)
+        return drive(plan, sender.answer, self.sleep)
 
 
 def _ceilings(count: int) -> list[float]:
@@ -73,9 +81,10 @@ def _ceilings(count: int) -> list[float]:
 
 @pytest.fixture
 def fake_time(mocker: MockerFixture) -> FakeTime:
-    """The Backoff the service builds waits on a fake clock."""
+    """The Backoff the service builds reads a fake clock, and its driver sleeps on it."""
     fake = FakeTime()
-    mocker.patch.object(dynamodb_service, "Backoff", side_effect=fake.backoff)
+    mocker.patch.object(_core, "Backoff", side_effect=fake.backoff)
+    mocker.patch("time.sleep", side_effect=fake.sleep)
     return fake
 
 
@@ -155,14 +164,19 @@ class FakeEngine:
 
 
 class Sender:
-    """A send() that leaves one element fewer unprocessed each time, down to nothing."""
+    """A send plan whose engine leaves one element fewer unprocessed each time, down to nothing."""
 
     def __init__(self, clock: FakeTime | None = None, send_seconds: float = 0.0) -> None:
         self.sent: list[list[str]] = []
         self._clock = clock
         self._send_seconds = send_seconds
 
-    def __call__(self, request: list[str]) -> list[str] | None:
+    def send(self, request: list[str]) -> Plan[list[str] | None]:
+        left: list[str] | None = yield Call(Op.BATCH_PUT, {"items": request})
+        return left
+
+    def answer(self, call: Call) -> list[str] | None:
+        request: list[str] = call.params["items"]
         self.sent.append(request)
         if self._clock is not None:
             self._clock.now += self._send_seconds
@@ -173,7 +187,7 @@ def test_resend_until_done_all_processed_at_once_sends_once_and_never_waits() ->
     fake = FakeTime()
     sender = Sender()
 
-    assert resend_until_done(sender, ["a"], fake.backoff(10.0)) is None
+    assert fake.resend(sender, ["a"], fake.backoff(10.0)) is None
     assert (sender.sent, fake.sleeps) == ([["a"]], [])
 
 
@@ -181,7 +195,7 @@ def test_resend_until_done_sends_what_each_answer_left_until_nothing_is() -> Non
     fake = FakeTime()
     sender = Sender()
 
-    assert resend_until_done(sender, ["a", "b", "c", "d"], fake.backoff(10.0)) is None
+    assert fake.resend(sender, ["a", "b", "c", "d"], fake.backoff(10.0)) is None
     assert sender.sent == [["a", "b", "c", "d"], ["b", "c", "d"], ["c", "d"], ["d"]]
     assert len(fake.sleeps) == 3
 
@@ -189,7 +203,7 @@ def test_resend_until_done_sends_what_each_answer_left_until_nothing_is() -> Non
 def test_resend_until_done_waits_double_each_time_up_to_the_cap() -> None:
     fake = FakeTime()
 
-    resend_until_done(Sender(), list("abcdefghij"), fake.backoff(100.0))
+    fake.resend(Sender(), list("abcdefghij"), fake.backoff(100.0))
 
     assert fake.sleeps == pytest.approx([0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0])
     assert fake.sleeps == pytest.approx(_ceilings(9))
@@ -200,7 +214,7 @@ def test_resend_until_done_waits_are_full_jitter_below_the_ceiling() -> None:
     jitters = [0.5, 0.1, 0.9, 0.3, 0.0, 0.7]
     fake.script_jitter(jitters)
 
-    resend_until_done(Sender(), list("abcdefg"), fake.backoff(100.0))
+    fake.resend(Sender(), list("abcdefg"), fake.backoff(100.0))
 
     expected = [ceiling * jitter for ceiling, jitter in zip(_ceilings(6), jitters, strict=True)]
     assert fake.sleeps == pytest.approx(expected)
@@ -208,9 +222,9 @@ def test_resend_until_done_waits_are_full_jitter_below_the_ceiling() -> None:
 
 def test_resend_until_done_default_jitter_is_random_and_within_the_ceiling() -> None:
     fake = FakeTime()
-    backoff = Backoff(1000.0, sleep=fake.sleep, clock=fake.clock)
+    backoff = Backoff(1000.0, clock=fake.clock)
 
-    resend_until_done(Sender(), [str(index) for index in range(30)], backoff)
+    fake.resend(Sender(), [str(index) for index in range(30)], backoff)
 
     ratios = [wait / ceiling for wait, ceiling in zip(fake.sleeps, _ceilings(29), strict=True)]
     assert all(0.0 <= ratio <= 1.0 for ratio in ratios)
@@ -220,18 +234,15 @@ def test_resend_until_done_default_jitter_is_random_and_within_the_ceiling() -> 
 def test_backoff_by_default_waits_in_real_time_with_random_jitter() -> None:
     backoff = Backoff(1.0)
 
-    assert (backoff.sleep, backoff.clock, backoff.jitter) == (
-        time.sleep,
-        time.monotonic,
-        random.random,
-    )
+    assert (backoff.clock, backoff.jitter) == (time.monotonic, random.random)
+    assert inspect.signature(drive).parameters["sleep"].default is time.sleep
 
 
 def test_resend_until_done_gives_up_when_the_next_wait_would_pass_the_deadline() -> None:
     fake = FakeTime()
     never_done = Sender()
 
-    left = resend_until_done(never_done, [str(index) for index in range(20)], fake.backoff(1.0))
+    left = fake.resend(never_done, [str(index) for index in range(20)], fake.backoff(1.0))
 
     assert left == never_done.sent[-1][1:]
     assert sum(fake.sleeps) <= 1.0
@@ -243,7 +254,7 @@ def test_resend_until_done_time_spent_sending_counts_toward_the_deadline() -> No
     started = fake.now
     slow = Sender(clock=fake, send_seconds=0.3)
 
-    left = resend_until_done(slow, [str(index) for index in range(20)], fake.backoff(1.0))
+    left = fake.resend(slow, [str(index) for index in range(20)], fake.backoff(1.0))
 
     assert left is not None
     assert len(slow.sent) == 3  # sends end at 0.3, 0.65 and 1.05 s; no wait fits after that
@@ -254,7 +265,7 @@ def test_resend_until_done_deadline_already_reached_sends_once_and_never_waits()
     fake = FakeTime()
     sender = Sender()
 
-    assert resend_until_done(sender, ["a", "b"], fake.backoff(0.0)) == ["b"]
+    assert fake.resend(sender, ["a", "b"], fake.backoff(0.0)) == ["b"]
     assert (len(sender.sent), fake.sleeps) == (1, [])
 
 

@@ -8,11 +8,12 @@ A user's file is checked by mypy (its API, the project's settings): each line ma
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mypy import api
+from ._mypy import flagged_lines
 
-ROOT = Path(__file__).resolve().parents[2]
+if TYPE_CHECKING:
+    from pathlib import Path
 
 USER_CODE = """
 from decimal import Decimal
@@ -56,26 +57,5 @@ empty: Product = store.patch("p", "#", Product, add={"stock": 1}, return_item=Fa
 
 
 def test_mypy_flags_exactly_the_wrong_lines(tmp_path: Path) -> None:
-    user_file = tmp_path / "user_code.py"
-    user_file.write_text(USER_CODE, encoding="utf-8")
-    report, errors, _status = api.run(
-        [
-            "--config-file", str(ROOT / "pyproject.toml"),
-            "--cache-dir", str(tmp_path / "cache"),
-            "--no-error-summary",
-            "--show-error-codes",
-            str(user_file),
-        ]
-    )  # fmt: skip
-    assert not errors, errors
-    flagged = {
-        int(line.split(":")[1])
-        for line in report.splitlines()
-        if line.startswith(str(user_file)) and ": error:" in line
-    }
-    wrong = {
-        number
-        for number, line in enumerate(USER_CODE.splitlines(), start=1)
-        if line.endswith("# wrong")
-    }
+    flagged, wrong, report = flagged_lines(USER_CODE, tmp_path)
     assert flagged == wrong, report

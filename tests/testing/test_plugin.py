@@ -139,7 +139,12 @@ def test_plugin_refuses_an_unknown_backend(kit: pytest.Pytester) -> None:
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*unknown kvstore backend 'mongo'; known: memory, memory-manual, memory-random, moto*"]
+        [
+            (
+                "*unknown kvstore backend 'mongo'; known: memory, memory-manual, memory-random, "
+                "memory-async, moto*"
+            )
+        ]
     )
 
 
@@ -299,3 +304,93 @@ def test_plugin_runs_the_contract_suite_against_a_backend_of_ones_own(
     assert "lvrgd.common.services.testing.contracts.test_create" in modules
     roots = {name.split(".")[0] for name in modules}
     assert not roots & {"services", "testing", "contracts", "adapters"}
+
+
+def test_plugin_async_kvstore_is_an_empty_async_store_on_each_backend_with_an_async_form(
+    kit: pytest.Pytester,
+) -> None:
+    kit.makepyfile(
+        """
+        import pytest
+        from lvrgd.common.services import AsyncInMemoryKeyValueStore, KeyValueItem
+
+        pytestmark = pytest.mark.anyio
+
+        async def test_first(async_kvstore):
+            assert isinstance(async_kvstore, AsyncInMemoryKeyValueStore)
+            await async_kvstore.create(KeyValueItem(pk="a", sk="b"))
+
+        async def test_second(async_kvstore):
+            assert await async_kvstore.get_one("a", "b", KeyValueItem) is None
+        """
+    )
+
+    result = kit.runpytest(
+        "-v", "-rs", "-p", "anyio", "--kvstore-backend", "memory,memory-async,mybackends:counting"
+    )
+
+    result.assert_outcomes(passed=4, skipped=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_first?asyncio-memory? PASSED*",
+            "*test_first?asyncio-memory-async? PASSED*",
+            "SKIPPED*backend 'counting' has no async form*",
+        ]
+    )
+
+
+def test_plugin_async_kvstore_closes_the_store_after_the_test(kit: pytest.Pytester) -> None:
+    kit.makepyfile(
+        """
+        import pytest
+
+        STORES = []
+
+        @pytest.mark.anyio
+        async def test_keep(async_kvstore):
+            STORES.append(async_kvstore)
+            assert await async_kvstore.ping()
+
+        @pytest.mark.anyio
+        async def test_closed():
+            assert await STORES[0].ping() is False
+        """
+    )
+
+    kit.runpytest("-p", "anyio", "-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_plugin_runs_sync_tests_on_the_async_form_of_a_backend_of_your_own(
+    kit: pytest.Pytester,
+) -> None:
+    kit.makepyfile(
+        asyncbackends="""
+        from lvrgd.common.services import AsyncInMemoryKeyValueStore
+        from lvrgd.common.services.testing import AsyncForm, StoreBackend
+
+        class Mine(StoreBackend):
+            name = "mine"
+
+            def new_async_store(self, logger, indexes=()):
+                return AsyncInMemoryKeyValueStore(logger, indexes=indexes)
+
+        MINE_ASYNC = AsyncForm(Mine(), "mine-async")
+        """
+    )
+    kit.makepyfile(
+        """
+        from lvrgd.common.services import KeyValueItem, KeyValueStore
+        from lvrgd.common.services.testing.adapters._blocking import BlockingKeyValueStore
+
+        def test_x(kvstore):
+            assert isinstance(kvstore, KeyValueStore)
+            assert isinstance(kvstore, BlockingKeyValueStore)
+            kvstore.create(KeyValueItem(pk="a", sk="b"))
+            assert kvstore.get_one("a", "b", KeyValueItem) is not None
+        """
+    )
+
+    result = kit.runpytest("-v", "--kvstore-backend", "asyncbackends:MINE_ASYNC")
+
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*test_x?mine-async? PASSED*"])

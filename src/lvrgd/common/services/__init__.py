@@ -1,7 +1,8 @@
 """lvrgd.common.services: a typed key-value port for single-table DynamoDB.
 
 The DynamoDB names are imported on first use, so that a program using only the
-in-memory store never pays for importing boto3.
+in-memory store never pays for importing boto3; so is the async in-memory store,
+which imports anyio.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .kvstore import (
+    AsyncKeyValueStore,
     Condition,
     ConditionFailedError,
     IndexSpec,
@@ -44,12 +46,15 @@ if TYPE_CHECKING:
         create_table,
         delete_table,
     )
+    from .memory import AsyncInMemoryKeyValueStore
 
 _IMPORTED_ON_FIRST_USE = frozenset(
     {"DynamoDBBaseModel", "DynamoDBConfig", "DynamoDBService", "create_table", "delete_table"}
 )
 
 __all__ = [
+    "AsyncInMemoryKeyValueStore",
+    "AsyncKeyValueStore",
     "Condition",
     "ConditionFailedError",
     "DynamoDBBaseModel",
@@ -83,8 +88,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import a DynamoDB name the first time it is asked for."""
+    """Import a DynamoDB name, or the async in-memory store, the first time it is asked for."""
     if name in _IMPORTED_ON_FIRST_USE:
         return getattr(importlib.import_module(f"{__name__}.dynamodb"), name)
+    if name == "AsyncInMemoryKeyValueStore":
+        return getattr(importlib.import_module(f"{__name__}.memory"), name)
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)

@@ -1,5 +1,6 @@
-"""The port: KeyValueStore, its items, pages, transactions, errors and DynamoDB's limits."""
+"""The port in both forms (KeyValueStore, AsyncKeyValueStore), items, pages, errors, limits."""
 
+from ._async_port import AsyncKeyValueStore
 from ._entities import DEFAULT_ENTITY_ATTRIBUTE, OnOther, entity_name
 from ._errors import (
     ConditionFailedError,
@@ -39,6 +40,7 @@ __all__ = [
     "MAX_PARTITION_KEY_BYTES",
     "MAX_SORT_KEY_BYTES",
     "MAX_TRANSACTION_OPERATIONS",
+    "AsyncKeyValueStore",
     "Condition",
     "ConditionFailedError",
     "IndexSpec",

@@ -1,9 +1,10 @@
-"""The port's operations written once, on the few primitives an adapter provides.
+"""The sync form of the store: the port's operations, each run by the sync driver.
 
-An adapter says how to apply one write, read one key, select a partition's items,
-read and store a batch, and commit a transaction, in DynamoDB's wire form; this
-class does the rest the same way for every adapter: argument checks, encoding,
-decoding, versions, pages, the closed-store check, timing and logging.
+An adapter provides one primitive, `_answer(call)`: it takes one step of the engine
+(`_steps` lists them) and returns the reply, raising EngineError for a failed
+condition or a canceled transaction. Everything else (argument checks, encoding,
+decoding, versions, pages, batches, the closed-store check, timing, logging) is
+`StoreCore`'s, shared with the async form.
 """
 
 from __future__ import annotations
@@ -11,137 +12,60 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-from ._batches import batch_items, batch_keys
-from ._conditions import KeyQuery, key_query
-from ._entities import (
-    DEFAULT_ENTITY_ATTRIBUTE,
-    EntityError,
-    OnOther,
-    check_entity_attribute,
-    check_on_other,
-    read_types,
-)
-from ._errors import (
-    ConditionFailedError,
-    InvalidItemError,
-    InvalidQueryError,
-    KeyValueStoreError,
-    StoreClosedError,
-    TransactionCanceledError,
-    TransactionClosedError,
-)
-from ._indexes import Indexes
+from . import _plans as plans
+from ._core import StoreCore, key_of
 from ._item import KeyValueItem
-from ._limits import key_problem
-from ._pages import DEFAULT_PAGE_SIZE, Page, next_cursor, page_query
-from ._patch import Patch, patched_keys, plan_patch, validated
-from ._reads import Reader, read_page, read_up_to
-from ._transaction import Transaction
-from ._writes import Create, Delete, Update, Write, plan_create, plan_delete, plan_update, settle
+from ._pages import DEFAULT_PAGE_SIZE, Page
+from ._steps import drive
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from types import TracebackType
 
     from typing_extensions import Self, TypeForm
 
-    from lvrgd.common.services.logging import LoggingService
-
-    from ._batches import Key
-    from ._indexes import IndexQuery, IndexSpec, Position
-    from ._limits import Item
-    from ._reads import Hydrate
+    from ._entities import OnOther
+    from ._steps import Call, Plan
+    from ._transaction import Transaction
     from ._where import Condition
 
 T = TypeVar("T", bound=KeyValueItem)
-
-CONDITION_OUTCOMES = (ConditionFailedError, TransactionCanceledError)
-"""Answers to what the caller asked (does the key exist? is the version current?): DEBUG."""
-
-REFUSALS = (InvalidItemError, InvalidQueryError, StoreClosedError, TransactionClosedError)
-"""The caller's input or use was refused before anything was sent: INFO."""
+R = TypeVar("R")
 
 
-class KeyValueStoreBase(ABC):
-    """A KeyValueStore built on an adapter's primitives.
+class KeyValueStoreBase(StoreCore, ABC):
+    """A KeyValueStore built on an adapter's primitive, `_answer`, run by the sync driver.
 
     Args:
-        logger: Where operations are logged, never with an item's payload: each
-            operation's name, key and milliseconds at DEBUG; a failed condition or a
-            canceled transaction at DEBUG; refused input at INFO; failures of the engine
-            or the network at ERROR, with the error class and the attempts made.
+        logger: Where operations are logged (see `StoreCore`).
     """
-
-    engine_errors: ClassVar[tuple[type[Exception], ...]] = ()
-    """The engine's own exception types, turned into the port's by `translate`."""
-
-    def __init__(
-        self,
-        logger: LoggingService,
-        *,
-        entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
-        indexes: Iterable[IndexSpec] = (),
-    ) -> None:
-        """Keep the logger, the entity attribute and the indexes; the adapter builds the rest.
-
-        Raises:
-            ValueError: If `entity_attribute` is empty, longer than 255 characters, or a
-                key, or the index declarations break one of DynamoDB's rules.
-        """
-        self._entity_attribute = check_entity_attribute(entity_attribute)
-        self._indexes = Indexes(indexes, self._entity_attribute)
-        self._readers: dict[tuple[str, object, object], Reader] = {}
-        self._logger = logger
-        self._closed = False
 
     # --- what an adapter provides -------------------------------------------------
 
     @abstractmethod
-    def _apply(self, operation: str, write: Create | Update | Delete) -> None:
-        """Carry out one conditional write, raising the port's error if its condition fails."""
-
-    @abstractmethod
-    def _patch(self, operation: str, patch: Patch) -> Item | None:
-        """Carry out a patch under its conditions; the item after it (None if not asked for).
+    def _answer(self, call: Call) -> Any:
+        """Take one step of the engine and return its reply (the table in `_steps`).
 
         Raises:
-            ItemNotFoundError, ConditionFailedError, InvalidItemError: As `patch_error`
-                says of the item the patch met, or as the change itself fails.
+            EngineError: For a failed condition or a canceled transaction.
         """
 
     @abstractmethod
-    def _fetch(self, pk: str, sk: str) -> Item | None:
-        """The item at (pk, sk), or None."""
+    def close(self) -> None:
+        """Release the store's resources; idempotent."""
 
-    @abstractmethod
-    def _select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
-        """The items `query` selects, in its order, past the position `after`, at most `limit`.
+    # --- how plans run --------------------------------------------------------------
 
-        A query of an index gives each item as the index holds it (its projection), or
-        whole where `query.index.fetch_unprojected` says so.
-        """
+    def _drive(self, plan: Plan[R]) -> R:
+        """Run `plan` on this store's engine; backoff waits in ``time.sleep``."""
+        return drive(plan, self._answer, time.sleep)
 
-    @abstractmethod
-    def _fetch_many(self, keys: list[Key]) -> dict[Key, Item]:
-        """The items found at `keys` (distinct, valid keys), by key."""
-
-    @abstractmethod
-    def _store_many(self, items: dict[Key, Item]) -> None:
-        """Write every item, overwriting."""
-
-    @abstractmethod
-    def _commit(self, writes: list[Write]) -> None:
-        """Apply `writes` (at least one) all or none, raising TransactionCanceledError."""
-
-    def translate(
-        self, error: Exception, operation: str, pk: str | None, sk: str | None
-    ) -> KeyValueStoreError:
-        """The port's error for one of `engine_errors`."""
-        message = f"{operation}: pk={pk!r}, sk={sk!r}: {error}"
-        return KeyValueStoreError(message)
+    def _run(self, name: str, pk: object, sk: object, plan: Plan[R]) -> R:
+        """Run `plan` as the operation `name` at (pk, sk), within the boundary."""
+        with self._operation(name, pk, sk):
+            return drive(plan, self._answer, time.sleep)
 
     # --- the port -----------------------------------------------------------------
 
@@ -158,31 +82,20 @@ class KeyValueStoreBase(ABC):
         """Close the store."""
         self.close()
 
-    @abstractmethod
-    def close(self) -> None:
-        """Release the store's resources; idempotent."""
-
-    @abstractmethod
     def ping(self) -> bool:
-        """True when the store is usable; never raises."""
+        """True when the store is usable; False, with a warning logged, otherwise."""
+        with self._pinging() as ping:
+            if ping.open:
+                ping.reason = self._drive(plans.describe())
+        return ping.reason is None
 
     def create(self, item: T, *, condition: Condition[T] | None = None) -> None:
         """Write a new item; ItemAlreadyExistsError if its key is taken."""
-        with self._operation("create", *_key_of(item)):
-            write = plan_create("create", item, self._entity_attribute, condition)
-            if self._indexes:
-                self._indexes.check_item("create", write.pk, write.sk, write.item)
-            self._apply("create", write)
-            settle(write, item)
+        self._run("create", *key_of(item), self._create_plan(item, condition))
 
     def update(self, item: T, *, condition: Condition[T] | None = None) -> None:
         """Set the item's non-None fields, remove its None fields; ItemNotFoundError if absent."""
-        with self._operation("update", *_key_of(item)):
-            write = plan_update("update", item, self._entity_attribute, condition)
-            if self._indexes:
-                self._indexes.check_item("update", write.pk, write.sk, write.to_set)
-            self._apply("update", write)
-            settle(write, item)
+        self._run("update", *key_of(item), self._update_plan(item, condition))
 
     @overload
     def patch(
@@ -251,38 +164,18 @@ class KeyValueStoreBase(ABC):
         return_item: bool = True,
     ) -> T | None:
         """Change some attributes of the item at (pk, sk); the item after, as `model_class`."""
-        with self._operation("patch", pk, sk):
-            plan = plan_patch(
-                "patch", pk, sk, model_class, set_=set, remove=remove, add=add, append=append,
-                set_if_absent=set_if_absent, condition=condition, upsert=upsert,
-                return_item=return_item, entity_attribute=self._entity_attribute,
-                indexes=self._indexes,
-            )  # fmt: skip
-            if self._indexes:
-                self._indexes.check_item("patch", pk, sk, patched_keys(plan))
-            after = self._patch("patch", plan)
-            if after is None or not plan.return_item:
-                return None
-            item: T = validated("patch", plan, after, self._entity_attribute)  # type: ignore[assignment]
-            return item
+        plan = self._patch_plan(pk, sk, model_class, locals())  # the keywords, by name
+        return self._run("patch", pk, sk, plan)
 
     def delete(self, pk: str, sk: str, *, condition: Condition[Any] | None = None) -> None:
         """Remove the item at (pk, sk); ItemNotFoundError if absent."""
-        with self._operation("delete", pk, sk):
-            self._apply("delete", plan_delete("delete", pk, sk, condition))
+        self._run("delete", pk, sk, self._delete_plan(pk, sk, condition))
 
     def get_one(
         self, pk: str, sk: str, model_class: TypeForm[T], *, on_other: OnOther = "skip"
     ) -> T | None:
         """The item at (pk, sk) as the class its entity names, or None."""
-        with self._operation("get_one", pk, sk):
-            reader = self._reader("get_one", pk, model_class, on_other)
-            problem = key_problem(pk, sk)
-            if problem is not None:
-                raise InvalidQueryError("get_one", str(pk), problem, sk=str(sk))
-            found = self._fetch(pk, sk)
-            decoded: T | None = None if found is None else reader.decode(found)
-            return decoded
+        return self._run("get_one", pk, sk, self._get_one_plan(pk, sk, model_class, on_other))
 
     def query_by_pk(  # noqa: PLR0913 - the port's signature
         self,
@@ -304,20 +197,8 @@ class KeyValueStoreBase(ABC):
         hydrate: bool = False,
     ) -> list[T]:
         """The partition's items in sort-key order, every page followed, up to `limit`."""
-        with self._operation("query_by_pk", pk, None):
-            reader = self._reader("query_by_pk", pk, model_class, on_other)
-            conditions = (equals, begins_with, between, lt, lte, gt, gte)
-            read = self._index_query(
-                "query_by_pk", pk, index, conditions=conditions, consistent=consistent,
-                hydrate=hydrate, reader=reader,
-            )  # fmt: skip
-            query = key_query(
-                "query_by_pk", pk, equals=equals, begins_with=begins_with, between=between,
-                lt=lt, lte=lte, gt=gt, gte=gte, limit=limit, descending=descending,
-            )  # fmt: skip
-            if read is not None or consistent is not None:
-                query = replace(query, index=read, consistent=consistent)
-            return read_up_to(self._select_after, query, reader, query.limit, self._hydrator(read))
+        plan = self._query_by_pk_plan(pk, model_class, locals())  # the keywords, by name
+        return self._run("query_by_pk", pk, None, plan)
 
     def query_page(  # noqa: PLR0913 - the port's signature
         self,
@@ -340,24 +221,8 @@ class KeyValueStoreBase(ABC):
         hydrate: bool = False,
     ) -> Page[T]:
         """One page of the query; its cursor resumes it, None on the last page."""
-        with self._operation("query_page", pk, None):
-            reader = self._reader("query_page", pk, model_class, on_other)
-            conditions = (equals, begins_with, between, lt, lte, gt, gte)
-            read = self._index_query(
-                "query_page", pk, index, conditions=conditions, consistent=consistent,
-                hydrate=hydrate, reader=reader,
-            )  # fmt: skip
-            request = page_query(
-                "query_page", pk, equals=equals, begins_with=begins_with, between=between,
-                lt=lt, lte=lte, gt=gt, gte=gte, page_size=page_size, cursor=cursor,
-                descending=descending, index=read, consistent=consistent,
-            )  # fmt: skip
-            items, last = read_page(
-                self._select_after, request.query, reader, request.after, request.page_size,
-                hydrate=self._hydrator(read),
-            )  # fmt: skip
-            next_page = None if last is None else next_cursor(request.query, last)
-            return Page(items=items, cursor=next_page)
+        plan = self._query_page_plan(pk, model_class, locals())  # the keywords, by name
+        return self._run("query_page", pk, None, plan)
 
     def get_many(
         self,
@@ -367,148 +232,16 @@ class KeyValueStoreBase(ABC):
         on_other: OnOther = "skip",
     ) -> list[T]:
         """The items at `keys`, in their order (twice for a key given twice); missing skipped."""
-        with self._operation("get_many", None, None):
-            reader = self._reader("get_many", "?", model_class, on_other)
-            found = self._fetch_many(batch_keys("get_many", keys))
-            in_order = [item for item in (found.get(key) for key in keys) if item is not None]
-            decoded = [reader.decode(item) for item in in_order]
-            return [item for item in decoded if item is not None]
-
-    def _reader(self, operation: str, pk: object, model_class: object, on_other: object) -> Reader:
-        """How this read decodes items, its arguments checked (and kept for the next read).
-
-        Raises:
-            InvalidQueryError: If `model_class` names no KeyValueItem classes, one of its
-                classes cannot claim its entity name, or `on_other` is unknown.
-        """
-        try:
-            return self._readers[(operation, model_class, on_other)]
-        except (KeyError, TypeError):  # not read yet, or unhashable (refused below)
-            pass
-        try:
-            reader = Reader(
-                operation, read_types(model_class), check_on_other(on_other), self._entity_attribute
-            )
-        except EntityError as exc:
-            raise InvalidQueryError(operation, str(pk), str(exc)) from None
-        if len(self._readers) < _MAX_READERS:
-            self._readers[(operation, model_class, on_other)] = reader
-        return reader
-
-    def _index_query(  # noqa: PLR0913 - the query's arguments that concern indexes
-        self,
-        operation: str,
-        pk: str,
-        index: object,
-        *,
-        conditions: tuple[object, ...],
-        consistent: object,
-        hydrate: object,
-        reader: Reader,
-    ) -> IndexQuery | None:
-        """How the query reads `index` (None for the table), its arguments checked."""
-        return self._indexes.query(
-            operation, str(pk), index,
-            has_condition=any(condition is not None for condition in conditions),
-            consistent=consistent, hydrate=hydrate, model_classes=reader.types.classes,
-        )  # fmt: skip
-
-    def _hydrator(self, read: IndexQuery | None) -> Hydrate | None:
-        """Whole items for index entries, when the query asks for them."""
-        if read is None or not read.hydrate:
-            return None
-        return self._whole_items
-
-    def _whole_items(self, entries: list[Item]) -> list[Item | None]:
-        keys = [(entry["pk"]["S"], entry["sk"]["S"]) for entry in entries]
-        found = self._fetch_many(list(dict.fromkeys(keys))) if keys else {}
-        return [found.get(key) for key in keys]
-
-    def _select_after(
-        self, query: KeyQuery, after: Position | None, limit: int | None
-    ) -> list[Item]:
-        return self._select(query, after=after, limit=limit)
+        return self._run("get_many", None, None, self._get_many_plan(keys, model_class, on_other))
 
     def put_many(self, items: Sequence[KeyValueItem]) -> None:
         """Write every item, overwriting existing ones; the later of two with one key wins."""
-        with self._operation("put_many", None, None):
-            encoded = batch_items("put_many", items, self._entity_attribute)
-            if self._indexes:
-                for (pk, sk), item in encoded.items():
-                    self._indexes.check_item("put_many", pk, sk, item)
-            self._store_many(encoded)
+        self._run("put_many", None, None, self._put_many_plan(items))
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Collect operations; commit them together when the block ends without an exception."""
-        if self._closed:
-            raise StoreClosedError("transaction")
-        transaction = Transaction(self._entity_attribute, self._indexes)
-        try:
+        with self._collecting() as transaction:
             yield transaction
-        except BaseException:
-            transaction.finish("been left by an exception")
-            raise
-        transaction.finish("ended")  # whatever the commit does, the block is over
-        writes = transaction.writes
-        if not writes:
-            return
-        with self._operation("transaction", None, None):
-            self._commit([write for write, _ in writes])
-            for write, item in writes:
-                if item is not None:
-                    settle(write, item)
-
-    @contextmanager
-    def _operation(self, name: str, pk: object, sk: object) -> Iterator[None]:
-        """The one boundary: refuse a closed store, time and log, translate engine errors."""
-        started = time.perf_counter()
-        try:
-            if self._closed:
-                raise StoreClosedError(name)
-            yield
-        except KeyValueStoreError as error:
-            self._log_failure(name, pk, sk, error)
-            raise
-        except self.engine_errors as exc:
-            translated = self.translate(exc, name, _text(pk), _text(sk))
-            self._log_failure(name, pk, sk, translated)
-            raise translated from exc
-        self._logger.debug(name, op=name, pk=pk, sk=sk, ms=_ms_since(started))
-
-    def _log_failure(self, name: str, pk: object, sk: object, error: KeyValueStoreError) -> None:
-        """Log an operation's error at the level its kind deserves; never its payload."""
-        kind = type(error).__name__
-        if isinstance(error, CONDITION_OUTCOMES):
-            self._logger.debug("condition failed", op=name, pk=pk, sk=sk, error=kind)
-        elif isinstance(error, REFUSALS):
-            self._logger.info("refused", op=name, pk=_shown(pk), sk=_shown(sk), error=kind)
-        else:
-            attempts = getattr(error, "attempts", None)
-            self._logger.error(
-                "operation failed", op=name, pk=pk, sk=sk, error=kind, attempts=attempts
-            )
-
-
-def _key_of(item: object) -> tuple[object, object]:
-    return getattr(item, "pk", None), getattr(item, "sk", None)
-
-
-_SHOWN_KEY_CHARS = 64
-_MAX_READERS = 1024
-"""Readers kept per store: one per operation, model class and on_other actually used."""
-
-
-def _shown(key: object) -> object:
-    """A refused key as logged: cut to a readable length (it may be megabytes long)."""
-    if isinstance(key, str) and len(key) > _SHOWN_KEY_CHARS:
-        return f"{key[:_SHOWN_KEY_CHARS]}...({len(key)} chars)"
-    return key
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _ms_since(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)
+        if len(transaction):
+            self._run("transaction", None, None, self._commit_plan(transaction))

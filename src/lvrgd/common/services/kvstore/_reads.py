@@ -21,11 +21,12 @@ if TYPE_CHECKING:
     from ._entities import OnOther, ReadTypes
     from ._indexes import Position
     from ._limits import Item
+    from ._steps import Plan
 
-Select = Callable[["KeyQuery", "Position | None", "int | None"], "list[Item]"]
-"""An adapter's selection: the items a query selects past a position, at most a number."""
-Hydrate = Callable[["list[Item]"], "list[Item | None]"]
-"""Each index entry's whole item, in order; None where the item is gone."""
+Select = Callable[["KeyQuery", "Position | None", "int | None"], "Plan[list[Item]]"]
+"""The plan of a selection: the items a query selects past a position, at most a number."""
+Hydrate = Callable[["list[Item]"], "Plan[list[Item | None]]"]
+"""The plan that finds each index entry's whole item, in order; None where it is gone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ def read_up_to(
     reader: Reader,
     limit: int | None,
     hydrate: Hydrate | None = None,
-) -> list[Any]:
+) -> Plan[list[Any]]:
     """The query's items the reader keeps, in order, at most `limit` (all if None).
 
     With `hydrate`, each item the query selects is replaced by what `hydrate` finds
@@ -88,8 +89,9 @@ def read_up_to(
     after: Position | None = None
     while True:
         wanted = None if limit is None else limit - len(kept)
-        found = select(query, after, wanted)
-        kept += _kept(reader, found if hydrate is None else _present(hydrate(found)))
+        found = yield from select(query, after, wanted)
+        whole = found if hydrate is None else _present((yield from hydrate(found)))
+        kept += _kept(reader, whole)
         if limit is None or wanted is None or len(found) < wanted or len(kept) >= limit:
             return kept  # without a limit, one selection holds the whole query
         after = query.position(found[-1])
@@ -103,7 +105,7 @@ def read_page(  # noqa: PLR0913 - each argument is a distinct part of the read
     page_size: int,
     *,
     hydrate: Hydrate | None = None,
-) -> tuple[list[Any], Position | None]:
+) -> Plan[tuple[list[Any], Position | None]]:
     """One page of kept items past `after`, and where to resume, if more follow.
 
     The page is full unless it is the last: the read goes on past skipped items until
@@ -113,8 +115,8 @@ def read_page(  # noqa: PLR0913 - each argument is a distinct part of the read
     last: Position | None = None
     while True:
         wanted = page_size + 1 - len(kept)
-        found = select(query, after, wanted)
-        whole = found if hydrate is None else hydrate(found)
+        found = yield from select(query, after, wanted)
+        whole = found if hydrate is None else (yield from hydrate(found))
         for item, full in zip(found, whole, strict=True):
             decoded = None if full is None else reader.decode(full)
             if decoded is None:

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import secrets
-import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lvrgd.common.services.kvstore._base import KeyValueStoreBase
 from lvrgd.common.services.kvstore._entities import DEFAULT_ENTITY_ATTRIBUTE
-from lvrgd.common.services.kvstore._errors import TransactionCanceledError
 
-from ._indexes import PROPAGATION_MODES, IndexPropagation
-from ._table import Table
+from ._twin import Twin
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from lvrgd.common.services.kvstore._batches import Key
-    from lvrgd.common.services.kvstore._conditions import KeyQuery
-    from lvrgd.common.services.kvstore._indexes import IndexSpec, Position
-    from lvrgd.common.services.kvstore._limits import Item
-    from lvrgd.common.services.kvstore._patch import Patch
-    from lvrgd.common.services.kvstore._writes import Create, Delete, Update, Write
+    from lvrgd.common.services.kvstore._indexes import IndexSpec
+    from lvrgd.common.services.kvstore._steps import Call
     from lvrgd.common.services.logging import LoggingService
 
+    from ._indexes import IndexPropagation
 
-class InMemoryKeyValueStore(KeyValueStoreBase):
+
+class InMemoryKeyValueStore(Twin, KeyValueStoreBase):
     """KeyValueStore held in this process, with DynamoDB's ordering, limits and errors.
 
     Items are kept in DynamoDB's wire form, encoded by the same codec the DynamoDB
@@ -62,81 +56,14 @@ class InMemoryKeyValueStore(KeyValueStoreBase):
     ) -> None:
         """Start with an empty table."""
         super().__init__(logger, entity_attribute=entity_attribute, indexes=indexes)
-        if index_propagation not in PROPAGATION_MODES:
-            msg = f"index_propagation is one of {', '.join(PROPAGATION_MODES)}"
-            raise ValueError(msg)
-        if seed is None and index_propagation == "random":
-            seed = secrets.randbelow(2**32)
-            logger.info("random index propagation", seed=seed)
-        self.index_seed: int | None = seed
-        """The seed of the ``"random"`` propagation (None in the other modes unless given)."""
-        self._table = Table(
-            self._indexes.specs, self._entity_attribute, index_propagation, seed or 0
+        self._start_engine(
+            logger, self._indexes.specs, self._entity_attribute, index_propagation, seed
         )
-        self._lock = threading.Lock()
-
-    def propagate_indexes(self) -> int:
-        """Apply every change still waiting to show in the global indexes.
-
-        Returns:
-            How many changes were waiting (none in ``"immediate"`` mode).
-        """
-        with self._lock:
-            return self._table.propagation.release()
-
-    def ping(self) -> bool:
-        """True while the store is open; False, with a warning, once closed."""
-        if self._closed:
-            self._logger.warning("ping: the store is closed", op="ping")
-            return False
-        return True
 
     def close(self) -> None:
         """Close the store and drop its items; idempotent."""
-        with self._lock:
-            self._closed = True
-            self._table.clear()
+        self._closed = True
+        self._engine.clear()
 
-    def _apply(self, operation: str, write: Create | Update | Delete) -> None:
-        with self._lock:
-            self._table.propagation.tick()
-            error = self._table.check(operation, write)
-            if error is not None:
-                raise error
-            self._table.apply(write)
-
-    def _patch(self, operation: str, patch: Patch) -> Item | None:
-        with self._lock:
-            self._table.propagation.tick()
-            return self._table.patch(operation, patch)
-
-    def _fetch(self, pk: str, sk: str) -> Item | None:
-        with self._lock:
-            self._table.propagation.tick()
-            return self._table.get(pk, sk)
-
-    def _select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
-        with self._lock:
-            self._table.propagation.tick()
-            return self._table.select(query, after=after, limit=limit)
-
-    def _fetch_many(self, keys: list[Key]) -> dict[Key, Item]:
-        with self._lock:
-            self._table.propagation.tick()
-            found = {key: self._table.get(*key) for key in keys}
-        return {key: item for key, item in found.items() if item is not None}
-
-    def _store_many(self, items: dict[Key, Item]) -> None:
-        with self._lock:
-            self._table.propagation.tick()
-            for (pk, sk), item in items.items():
-                self._table.put(pk, sk, item)
-
-    def _commit(self, writes: list[Write]) -> None:
-        with self._lock:
-            self._table.propagation.tick()
-            reasons = [self._table.check("transaction", write) for write in writes]
-            if any(reason is not None for reason in reasons):
-                raise TransactionCanceledError(reasons)
-            for write in writes:
-                self._table.apply(write)
+    def _answer(self, call: Call) -> Any:
+        return self._engine.answer(call)

@@ -15,7 +15,7 @@ from .adapters import EngineUnavailableError, Feature, harness_for
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
+    from lvrgd.common.services.kvstore import AsyncKeyValueStore, IndexSpec, KeyValueStore
 
     from .adapters import BackendOptions, Harness
 
@@ -83,6 +83,34 @@ class BackendInfo:
         if indexes:
             return self._harness.new_store(logger, tuple(indexes))
         return self._harness.new_store(logger)
+
+    def new_async_store(
+        self, logger: LoggingService | None = None, indexes: tuple[IndexSpec, ...] = ()
+    ) -> AsyncKeyValueStore:
+        """An empty async store of this backend, for as long as you hold it: `release_async` it.
+
+        Skips the calling test, saying why, when the backend has no async form.
+
+        Args:
+            logger: The store's logger; the kit's default if None.
+            indexes: The secondary indexes the store declares (and its table has).
+        """
+        make = getattr(self._harness, "new_async_store", None)
+        if make is None:
+            pytest.skip(f"backend {self.name!r} has no async form")
+        try:
+            store: AsyncKeyValueStore = make(logger or DEFAULT_LOGGER, tuple(indexes))
+        except NotImplementedError as exc:
+            pytest.skip(str(exc))
+        return store
+
+    async def release_async(self, store: AsyncKeyValueStore) -> None:
+        """Hand back a store from `new_async_store`: it is closed, what it held reused."""
+        release: Any = getattr(self._harness, "release_async", None)
+        if release is None:
+            await store.aclose()
+        else:
+            await release(store)
 
     def eventually(self, check: Callable[[], T], stores: Iterable[KeyValueStore] = ()) -> T:
         """`check()`'s value once what was written shows in the global indexes.

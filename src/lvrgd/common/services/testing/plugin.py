@@ -18,6 +18,9 @@ Fixtures:
         current at once, and the endpoint backend is polled for up to 10 seconds.
     kvstore_backend: The backend's name and what it lacks (BackendInfo), e.g.
         ``kvstore_backend.require(Feature.TRANSACTIONS)`` skips a test on dynalite.
+    async_kvstore: An empty AsyncKeyValueStore, closed after the test, for async tests
+        run by anyio's pytest plugin (``@pytest.mark.anyio``); a backend without an
+        async form skips the test, saying so.
 
 A test that takes any of them runs once per chosen backend, its id the backend's name.
 A test marked with a feature (``@pytest.mark.transactions``...) that the backend
@@ -42,12 +45,14 @@ from .adapters import BackendOptions, Feature
 from .adapters._shared import SharedEngines
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 
-    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
+    from lvrgd.common.services.kvstore import AsyncKeyValueStore, IndexSpec, KeyValueStore
     from lvrgd.common.services.logging import LoggingService
 
-FIXTURES = frozenset({"kvstore", "kvstore_factory", "kvstore_backend", "kvstore_eventually"})
+FIXTURES = frozenset(
+    {"kvstore", "kvstore_factory", "kvstore_backend", "kvstore_eventually", "async_kvstore"}
+)
 """A test that takes one of these runs once per chosen backend."""
 PARAMETER = "kvstore_backend_name"
 _RUN_DIR = "kvstore_run_dir"
@@ -140,9 +145,7 @@ def kvstore_factory(
     Each call gives a store that shares nothing with the others; all are closed
     after the test. A test marked with a feature the backend lacks skips first.
     """
-    for feature, reason in kvstore_backend.lacks.items():
-        if request.node.get_closest_marker(feature.value) is not None:
-            pytest.skip(f"{kvstore_backend.name} lacks {feature.value}: {reason}")
+    _skip_lacking(kvstore_backend, request)
     made: list[KeyValueStore] = request.node.stash.setdefault(_STORES, [])
 
     def factory(
@@ -187,6 +190,31 @@ def kvstore(kvstore_factory: Callable[..., KeyValueStore]) -> KeyValueStore:
     return kvstore_factory()
 
 
+@pytest.fixture
+async def async_kvstore(
+    kvstore_backend: BackendInfo, anyio_backend: object, request: pytest.FixtureRequest
+) -> AsyncIterator[AsyncKeyValueStore]:
+    """An empty AsyncKeyValueStore on this test's backend, closed after the test.
+
+    Runs under anyio's pytest plugin, on the test's own event loop (`anyio_backend`).
+    A test marked with a feature the backend lacks skips first, as with ``kvstore``.
+    """
+    del anyio_backend  # asked for so that anyio's plugin runs this fixture on the test's loop
+    _skip_lacking(kvstore_backend, request)
+    store = kvstore_backend.new_async_store(DEFAULT_LOGGER)
+    try:
+        yield store
+    finally:
+        await kvstore_backend.release_async(store)
+
+
+def _skip_lacking(backend: BackendInfo, request: pytest.FixtureRequest) -> None:
+    """Skip a test marked with a feature `backend` lacks, saying why."""
+    for feature, reason in backend.lacks.items():
+        if request.node.get_closest_marker(feature.value) is not None:
+            pytest.skip(f"{backend.name} lacks {feature.value}: {reason}")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Skip, naming engine and call, a test whose engine lacks a call it made."""
@@ -216,6 +244,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 __all__ = [
+    "async_kvstore",
     "backend_for",
     "kvstore",
     "kvstore_backend",

@@ -3,7 +3,9 @@
 DynamoDB answers a throttled or partial batch with UnprocessedKeys or UnprocessedItems
 rather than an error, and asks the caller to resend them with exponential backoff
 (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.BatchOperations).
-botocore's own retries never see these; this loop is where they are resent.
+The engine's own retries never see these; this plan is where they are resent. It
+yields its waits as `Sleep` steps, which the driver sleeps (``time.sleep`` or
+``anyio.sleep``), and reads the time from the Backoff it is given.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+from ._steps import Plan, Sleep
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -20,6 +24,8 @@ R = TypeVar("R")
 
 FIRST_DELAY_S = 0.05
 MAX_DELAY_S = 2.0
+DEFAULT_BATCH_RETRY_SECONDS = 20.0
+"""How long a batch keeps resending, unless the store says otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +37,6 @@ class Backoff:
     """
 
     deadline_s: float
-    sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     jitter: Callable[[], float] = random.random
     deadline: float = field(init=False)
@@ -41,27 +46,29 @@ class Backoff:
         object.__setattr__(self, "deadline", self.clock() + self.deadline_s)
 
 
-def resend_until_done(send: Callable[[R], R | None], request: R, backoff: Backoff) -> R | None:
+def resend_until_done(
+    send: Callable[[R], Plan[R | None]], request: R, backoff: Backoff
+) -> Plan[R | None]:
     """Send `request`, then whatever each answer leaves unprocessed, until nothing is left.
 
     Args:
-        send: Sends a request and returns the part left unprocessed, or None.
+        send: The plan that sends a request and returns the part left unprocessed, or None.
         request: The first request.
-        backoff: The time allowed in all and how to wait between sends.
+        backoff: The time allowed in all, and the clock and jitter of the waits.
 
     Returns:
         None when everything was processed, else what was still unprocessed when the
         time ran out.
     """
     deadline = backoff.deadline
-    remaining = send(request)
+    remaining = yield from send(request)
     attempt = 0
     while remaining is not None:
         ceiling = min(MAX_DELAY_S, FIRST_DELAY_S * 2**attempt)
         delay = ceiling * backoff.jitter()  # "full jitter": anywhere up to the ceiling
         if backoff.clock() + delay > deadline:
             return remaining
-        backoff.sleep(delay)
+        yield Sleep(delay)
         attempt += 1
-        remaining = send(remaining)
+        remaining = yield from send(remaining)
     return None

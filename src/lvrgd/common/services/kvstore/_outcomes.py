@@ -1,25 +1,24 @@
-"""What a failed condition means, from the old item DynamoDB returns with it.
+"""What a failed condition means, from the item the engine says it met.
 
-Every conditional write asks for ALL_OLD, so a failed condition comes back with the
-item it met (or none, if there was none). Engines that ignore ALL_OLD give nothing
-back: `read` then fetches the item, strongly consistent.
+Every conditional write asks for the item it met (DynamoDB's ALL_OLD), so a failed
+condition comes back with it, or with none when there was none. Engines that ignore
+ALL_OLD give nothing back: the plan then reads the item, strongly consistent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lvrgd.common.services.kvstore._attributes import wire_bytes
-from lvrgd.common.services.kvstore._entities import DEFAULT_ENTITY_ATTRIBUTE
-from lvrgd.common.services.kvstore._errors import (
+from ._attributes import wire_bytes
+from ._entities import DEFAULT_ENTITY_ATTRIBUTE
+from ._errors import (
     ConditionFailedError,
     ItemAlreadyExistsError,
     ItemNotFoundError,
     KeyValueStoreError,
 )
-from lvrgd.common.services.kvstore._limits import Item
-from lvrgd.common.services.kvstore._writes import (
+from ._steps import CONDITION_FAILED, NO_FAILURE, Call, Op
+from ._writes import (
     Check,
     Create,
     Delete,
@@ -29,24 +28,24 @@ from lvrgd.common.services.kvstore._writes import (
     met_item,
 )
 
-ReadItem = Callable[[str, str], Item | None]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-CONDITION_FAILED = "ConditionalCheckFailed"
-NO_FAILURE = "None"
+    from ._limits import Item
+    from ._steps import Plan, Reason
 
 
-def condition_failure(  # noqa: PLR0913 - each argument is a distinct part of the answer
+def condition_failure(
     operation: str,
     write: Write,
-    response: Mapping[str, Any],
-    read: ReadItem,
+    met: Reason,
     *,
     resent: bool,
     entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
-) -> KeyValueStoreError | None:
+) -> Plan[KeyValueStoreError | None]:
     """The port's error for a write whose condition failed, or None if it in fact succeeded.
 
-    It succeeded when botocore `resent` the request after an attempt that was applied
+    It succeeded when the engine `resent` the request after an attempt that was applied
     but whose answer was lost, so that the resend met the write's own result: a create
     meets the item it carries, a delete meets no item, an update meets its own values
     (and a VersionedItem's next version).
@@ -54,16 +53,23 @@ def condition_failure(  # noqa: PLR0913 - each argument is a distinct part of th
     Args:
         operation: The port operation, for the error.
         write: The write whose condition failed.
-        response: The error response (or cancellation reason) holding the old item.
-        read: Fetches the item when the engine returned none.
-        resent: Whether botocore sent the request more than once.
+        met: What the engine says the write met (the item, when it returned it).
+        resent: Whether the request was sent more than once.
         entity_attribute: Where items keep their entity name (the error's item is decoded).
     """
-    old = _old_item(write, response, read)
+    old = yield from met_or_read(write.pk, write.sk, met.item, has_item=met.has_item)
     if resent and already_applied(write, old):
         return None
     error = condition_error(operation, write, old, entity_attribute)
     return error or _natural_error(operation, write, old, entity_attribute)
+
+
+def met_or_read(pk: str, sk: str, item: Item | None, *, has_item: bool) -> Plan[Item | None]:
+    """The item a failed condition met: the engine's, or read now when it gave none."""
+    if has_item:
+        return item
+    found: Item | None = yield Call(Op.GET, {"pk": pk, "sk": sk, "consistent": True})
+    return found
 
 
 def already_applied(write: Write, old: Item | None) -> bool:
@@ -81,41 +87,31 @@ def already_applied(write: Write, old: Item | None) -> bool:
 def cancellation_reasons(
     operation: str,
     writes: Sequence[Write],
-    reasons: Sequence[Mapping[str, Any]],
-    read: ReadItem,
+    reasons: Sequence[Reason],
     entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
-) -> list[KeyValueStoreError | None]:
+) -> Plan[list[KeyValueStoreError | None]]:
     """One entry per write of a canceled transaction: None, or the error it met."""
     if len(reasons) != len(writes):
         unknown = KeyValueStoreError(f"{operation}: canceled; the engine gave no reasons")
         return [unknown for _ in writes]
     errors: list[KeyValueStoreError | None] = []
     for write, reason in zip(writes, reasons, strict=True):
-        code = reason.get("Code", NO_FAILURE)
-        if code == NO_FAILURE:
+        if reason.code == NO_FAILURE:
             errors.append(None)
-        elif code == CONDITION_FAILED:
-            errors.append(
-                condition_failure(
-                    operation, write, reason, read, resent=False, entity_attribute=entity_attribute
-                )
+        elif reason.code == CONDITION_FAILED:
+            error = yield from condition_failure(
+                operation, write, reason, resent=False, entity_attribute=entity_attribute
             )
+            errors.append(error)
         else:
-            message = f"{operation}: pk={write.pk!r}, sk={write.sk!r}: {code}: "
-            errors.append(KeyValueStoreError(message + str(reason.get("Message", ""))))
+            message = f"{operation}: pk={write.pk!r}, sk={write.sk!r}: {reason.code}: "
+            errors.append(KeyValueStoreError(message + reason.message))
     return errors
 
 
 def same_item(left: Item, right: Item) -> bool:
     """Whether two wire items hold the same values (sets compared as sets)."""
     return bool(_canonical(left) == _canonical(right))
-
-
-def _old_item(write: Write, response: Mapping[str, Any], read: ReadItem) -> Item | None:
-    if "Item" in response:
-        old: Item = response["Item"]
-        return old
-    return read(write.pk, write.sk)
 
 
 def _natural_error(
