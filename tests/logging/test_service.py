@@ -124,3 +124,10 @@ def test_logging_service_error_records_no_traceback(sink: _Sink) -> None:
         service.error("failed")
     assert sink.records[0]["exception"] is None
     assert "Traceback" not in sink.lines[0]
+
+
+def test_logging_service_message_with_braces_is_kept_as_written(sink: _Sink) -> None:
+    LoggingService().info("refused {pk} and {}", pk="customer#1")
+    (record,) = sink.records
+    assert record["message"] == "refused {pk} and {}"
+    assert record["extra"]["pk"] == "customer#1"
