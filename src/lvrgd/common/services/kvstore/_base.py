@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
     from ._batches import Key
     from ._indexes import IndexQuery, IndexSpec, Position
-    from ._limits import Item
+    from ._limits import Item, ItemView
     from ._reads import Hydrate
     from ._where import Condition
 
@@ -113,11 +113,13 @@ class KeyValueStoreBase(ABC):
         """
 
     @abstractmethod
-    def _fetch(self, pk: str, sk: str) -> Item | None:
+    def _fetch(self, pk: str, sk: str) -> ItemView | None:
         """The item at (pk, sk), or None."""
 
     @abstractmethod
-    def _select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
+    def _select(
+        self, query: KeyQuery, *, after: Position | None, limit: int | None
+    ) -> Sequence[ItemView]:
         """The items `query` selects, in its order, past the position `after`, at most `limit`.
 
         A query of an index gives each item as the index holds it (its projection), or
@@ -125,7 +127,7 @@ class KeyValueStoreBase(ABC):
         """
 
     @abstractmethod
-    def _fetch_many(self, keys: list[Key]) -> dict[Key, Item]:
+    def _fetch_many(self, keys: list[Key]) -> Mapping[Key, ItemView]:
         """The items found at `keys` (distinct, valid keys), by key."""
 
     @abstractmethod
@@ -419,14 +421,14 @@ class KeyValueStoreBase(ABC):
             return None
         return self._whole_items
 
-    def _whole_items(self, entries: list[Item]) -> list[Item | None]:
+    def _whole_items(self, entries: Sequence[ItemView]) -> list[ItemView | None]:
         keys = [(entry["pk"]["S"], entry["sk"]["S"]) for entry in entries]
         found = self._fetch_many(list(dict.fromkeys(keys))) if keys else {}
         return [found.get(key) for key in keys]
 
     def _select_after(
         self, query: KeyQuery, after: Position | None, limit: int | None
-    ) -> list[Item]:
+    ) -> Sequence[ItemView]:
         return self._select(query, after=after, limit=limit)
 
     def put_many(self, items: Sequence[KeyValueItem]) -> None:

@@ -9,7 +9,7 @@ they skip, so that ``limit`` and ``page_size`` count the items the caller receiv
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     from ._conditions import KeyQuery
     from ._entities import OnOther, ReadTypes
     from ._indexes import Position
-    from ._limits import Item
+    from ._limits import ItemView
 
-Select = Callable[["KeyQuery", "Position | None", "int | None"], "list[Item]"]
+Select = Callable[["KeyQuery", "Position | None", "int | None"], "Sequence[ItemView]"]
 """An adapter's selection: the items a query selects past a position, at most a number."""
-Hydrate = Callable[["list[Item]"], "list[Item | None]"]
+Hydrate = Callable[["Sequence[ItemView]"], "list[ItemView | None]"]
 """Each index entry's whole item, in order; None where the item is gone."""
 
 
@@ -38,7 +38,7 @@ class Reader:
     attribute: str
     """Where items store their entity name."""
 
-    def decode(self, item: Item) -> Any:
+    def decode(self, item: ItemView) -> Any:
         """The item as the class its entity names, or None when it is to be skipped.
 
         Raises:
@@ -61,7 +61,7 @@ class Reader:
         )
         raise InvalidItemError(self.operation, _key(item, "pk"), _key(item, "sk"), reason)
 
-    def _decode_untagged(self, item: Item) -> Any:
+    def _decode_untagged(self, item: ItemView) -> Any:
         """An item stored before entity names: the first class asked for that reads it."""
         *others, last = self.types.classes
         for model_class in others:
@@ -128,11 +128,11 @@ def read_page(  # noqa: PLR0913 - each argument is a distinct part of the read
         after = query.position(found[-1])
 
 
-def _present(items: list[Item | None]) -> list[Item]:
+def _present(items: list[ItemView | None]) -> list[ItemView]:
     return [item for item in items if item is not None]
 
 
-def _kept(reader: Reader, items: list[Item]) -> list[Any]:
+def _kept(reader: Reader, items: Sequence[ItemView]) -> list[Any]:
     """`reader.decode` of each item, the skipped left out.
 
     Written out for speed (a query decodes every item it returns): an item of an asked
@@ -152,6 +152,6 @@ def _kept(reader: Reader, items: list[Item]) -> list[Any]:
     return kept
 
 
-def _key(item: Item, name: str) -> str:
+def _key(item: ItemView, name: str) -> str:
     value = item.get(name, {})
     return str(value.get("S", "?"))

@@ -1,0 +1,489 @@
+"""Codecs compiled once per model class from its fields: no type dispatch per value.
+
+`encode_value` and `decode_value` (``_values``) are the definition of the wire form;
+they look at each value's type to choose its form. A model's fields declare those
+types, so for each field whose pydantic core schema is made of plain kinds (str, int,
+bool, Decimal, float, and lists, sets, ``dict[str, ...]`` and optionals of them) this
+module builds, once per class, a function that encodes exactly that kind, and one that
+decodes it. Each encoder checks its value's exact type (``type(v) is str``) as it goes
+and gives up on anything else; each decoder reads exactly the wire key its kind is
+stored under and gives up on anything else. Giving up means the general codec does the
+whole item (or value) instead, so the output is the general codec's, byte for byte.
+
+Where a class has a field of any other kind (``Any``, unions, nested models, datetime...),
+or serializes its fields itself (serializers, computed fields, extra fields, excluded
+fields), its items are encoded by the general codec; its supported fields still decode
+through their compiled decoders.
+
+The write-time round-trip check, cheaply: `encode_item` refuses an item that would not
+read back as its own class by decoding and validating what it is about to store. An
+item encoded by a compiled encoder needs no such validation when its class is *proven*:
+
+1. its core schema holds only the plain kinds above, with no constraint, validator,
+   custom ``__init__``, ``model_post_init``, strict mode or string transformation
+   (anything else in the schema, at any depth, and the class is not proven);
+2. every value passed its kind's exact-type check (else the general path runs, and
+   validates);
+3. so each stored attribute decodes to a value of the declared kind: an S to that str,
+   an N written from an int to that int and from a Decimal or float to an int or a
+   Decimal (which a lax ``decimal`` or ``float`` schema accepts), BOOL to that bool,
+   L / SS / NS / M to a list / set / dict of such values, NULL to None where the kind is
+   optional; and pydantic's lax schemas of those kinds accept exactly such values;
+4. a None field is stored as no attribute: the only case left is a field whose absence
+   reads back as something else than None, which `_attributes._check_nulls` still checks by name.
+
+So validation would pass, and is skipped. `tests/kvstore/test_compiled.py` checks the
+argument by property: for generated classes and values, compiled and general codecs
+give the same wire items and the same decoded models, and what a proven class's
+compiled encoder accepts validates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, get_origin
+
+from ._compact import FrozenSet
+from ._limits import (
+    MAX_ITEM_BYTES,
+    MAX_NAME_BYTES,
+    MAX_NESTING_DEPTH,
+    SCALAR_FLAG_BYTES,
+    AttributeValue,
+    SizedItem,
+    number_size,
+)
+from ._values import WHOLE_NUMBER_LIMIT, _checked_text, _number, _RefusedError, decode_number
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic.fields import FieldInfo
+
+Triple = tuple[AttributeValue, int, Any]
+"""A value's wire form, its size, and its plain form (what the in-memory store keeps)."""
+Encoder = Callable[[Any], "Triple | None"]
+"""A value of one kind to its `Triple`; None when the value is not of the kind."""
+Decoder = Callable[[AttributeValue], Any]
+"""A wire value of one kind to its Python value; raises KeyError or TypeError otherwise."""
+
+_SET_ORIGINS = (set, frozenset, AbstractSet)
+_SMALL = 2**62
+"""Ints this small are their own canonical text (far below 38 digits)."""
+_LIST_OVERHEAD = 3
+_ELEMENT_OVERHEAD = 1
+_HARMLESS_CONFIG = frozenset({
+    "title", "extra_fields_behavior", "validate_by_name", "validate_by_alias",
+    "populate_by_name", "loc_by_alias", "from_attributes", "revalidate_instances",
+    "hide_input_in_errors", "validation_error_cause", "ser_json_timedelta",
+    "ser_json_temporal", "ser_json_bytes", "ser_json_inf_nan", "val_json_bytes",
+    "cache_strings", "serialize_by_alias", "arbitrary_types_allowed",
+})  # fmt: skip
+"""Model configuration that changes nothing a lax validation of plain kinds accepts."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """One field's kind, as its core schema declares it."""
+
+    encode: Encoder
+    decode: Decoder
+    depth: int
+    """Levels of nesting the kind's values take (a scalar: 0)."""
+    is_set: bool = False
+
+
+_number_size = lru_cache(maxsize=4096)(number_size)
+"""`number_size`, remembered: the same few numbers recur in most tables."""
+
+
+def _text_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def _encode_str(value: Any) -> Triple | None:
+    if type(value) is not str:
+        return None
+    if value.isascii():
+        return {"S": value}, len(value), value
+    return {"S": _checked_text(value)}, len(value.encode("utf-8")), value
+
+
+def _encode_int(value: Any) -> Triple | None:
+    if type(value) is not int or not -WHOLE_NUMBER_LIMIT < value < WHOLE_NUMBER_LIMIT:
+        return None
+    text = str(value)
+    return {"N": text}, _number_size(text), value
+
+
+def _encode_bool(value: Any) -> Triple | None:
+    if type(value) is not bool:
+        return None
+    return {"BOOL": value}, SCALAR_FLAG_BYTES, value
+
+
+@lru_cache(maxsize=4096)
+def _decimal_text(value: Decimal) -> str:
+    # Equal Decimals (1.5 and 1.50) share a cache entry, and share their canonical text.
+    return _number(value)
+
+
+def _encode_decimal(value: Any) -> Triple | None:
+    if type(value) is not Decimal or not value.is_finite():  # NaN: the general codec refuses it
+        return None
+    text = _decimal_text(value)
+    return {"N": text}, _number_size(text), decode_number(text)
+
+
+def _encode_float(value: Any) -> Triple | None:
+    if type(value) is not float:
+        return None
+    text = _number(value)
+    return {"N": text}, _number_size(text), decode_number(text)
+
+
+def _decode_str(value: AttributeValue) -> Any:
+    return value["S"]
+
+
+def _decode_number(value: AttributeValue) -> Any:
+    return decode_number(value["N"])
+
+
+def _decode_bool(value: AttributeValue) -> Any:
+    return value["BOOL"]
+
+
+_SCALARS: dict[str, _Kind] = {
+    "str": _Kind(_encode_str, _decode_str, 0),
+    "int": _Kind(_encode_int, _decode_number, 0),
+    "bool": _Kind(_encode_bool, _decode_bool, 0),
+    "decimal": _Kind(_encode_decimal, _decode_number, 0),
+    "float": _Kind(_encode_float, _decode_number, 0),
+}
+_SET_ELEMENTS = {"str": (str, "SS"), "int": (int, "NS"), "decimal": (Decimal, "NS")}
+"""Set element kinds with one set type: the type every element must be, and the wire key."""
+
+
+def _list_kind(items: _Kind) -> _Kind:
+    encode_item, decode_item = items.encode, items.decode
+
+    def encode(value: Any) -> Triple | None:
+        if type(value) is not list:
+            return None
+        encoded = []
+        kept = []
+        size = _LIST_OVERHEAD
+        for element in value:
+            triple = encode_item(element)
+            if triple is None:
+                return None
+            encoded.append(triple[0])
+            size += _ELEMENT_OVERHEAD + triple[1]
+            kept.append(triple[2])
+        return {"L": encoded}, size, tuple(kept)
+
+    def decode(value: AttributeValue) -> Any:
+        return [decode_item(element) for element in value["L"]]
+
+    return _Kind(encode, decode, items.depth + 1)
+
+
+def _map_kind(values: _Kind) -> _Kind:
+    encode_item, decode_item = values.encode, values.decode
+
+    def encode(value: Any) -> Triple | None:
+        if type(value) is not dict:
+            return None
+        encoded = {}
+        kept = {}
+        size = _LIST_OVERHEAD
+        for key, element in value.items():
+            if type(key) is not str:
+                return None
+            triple = encode_item(element)
+            if triple is None:
+                return None
+            name = key if key.isascii() else _checked_text(key)
+            encoded[name] = triple[0]
+            kept[name] = triple[2]
+            size += _ELEMENT_OVERHEAD + _text_size(key) + triple[1]
+        return {"M": encoded}, size, kept
+
+    def decode(value: AttributeValue) -> Any:
+        return {key: decode_item(element) for key, element in value["M"].items()}
+
+    return _Kind(encode, decode, values.depth + 1)
+
+
+def _set_kind(element: str, container: type) -> _Kind:
+    element_type, key = _SET_ELEMENTS[element]
+
+    def encode(value: Any) -> Triple | None:
+        if type(value) is not container:
+            return None
+        members: Any = value
+        if not members:
+            return {"L": []}, _LIST_OVERHEAD, ()
+        for member in members:
+            if type(member) is not element_type:
+                return None
+        if key == "SS":
+            texts = sorted(v if v.isascii() else _checked_text(v) for v in members)
+            return {"SS": texts}, sum(_text_size(text) for text in texts), FrozenSet(texts)
+        numbers = sorted({_number(member) for member in members})
+        size = sum(_number_size(number) for number in numbers)
+        return {"NS": numbers}, size, FrozenSet(decode_number(number) for number in numbers)
+
+    def decode(value: AttributeValue) -> Any:
+        if key == "SS":
+            return set(value["SS"])
+        return {decode_number(number) for number in value["NS"]}
+
+    return _Kind(encode, decode, 1, is_set=True)
+
+
+def _optional_kind(inner: _Kind) -> _Kind:
+    encode_inner, decode_inner = inner.encode, inner.decode
+
+    def encode(value: Any) -> Triple | None:
+        if value is None:
+            return {"NULL": True}, SCALAR_FLAG_BYTES, None
+        return encode_inner(value)
+
+    def decode(value: AttributeValue) -> Any:
+        return None if "NULL" in value else decode_inner(value)
+
+    return _Kind(encode, decode, inner.depth)
+
+
+def _only(schema: Mapping[str, Any], *keys: str) -> bool:
+    """Whether `schema` holds no key but its type, its metadata and `keys`."""
+    return all(key in {"type", "metadata", *keys} for key in schema)
+
+
+def _kind(schema: Mapping[str, Any]) -> _Kind | None:  # noqa: PLR0911 - by schema type
+    """The kind a field's core schema declares; None for any other schema."""
+    kind = schema.get("type")
+    if kind in _SCALARS:
+        return _SCALARS[kind] if _only(schema) else None
+    if kind == "default" and _only(schema, "schema", "default", "default_factory"):
+        return _kind(schema["schema"])
+    if kind == "nullable" and _only(schema, "schema"):
+        inner = _kind(schema["schema"])
+        return None if inner is None else _optional_kind(inner)
+    if kind == "list" and _only(schema, "items_schema") and "items_schema" in schema:
+        items = _kind(schema["items_schema"])
+        return None if items is None else _list_kind(items)
+    if kind == "dict" and _only(schema, "keys_schema", "values_schema"):
+        keys, values = schema.get("keys_schema"), schema.get("values_schema")
+        if keys is None or values is None or keys != {"type": "str"}:
+            return None
+        inner = _kind(values)
+        return None if inner is None else _map_kind(inner)
+    if kind in {"set", "frozenset"} and _only(schema, "items_schema"):
+        element = schema.get("items_schema", {})
+        if _only(element) and element.get("type") in _SET_ELEMENTS:
+            return _set_kind(element["type"], set if kind == "set" else frozenset)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a compiled class."""
+
+    name: str
+    stored: str
+    name_size: int
+    encode: Encoder
+    drop_empty: bool
+    """An empty set is stored as no attribute (a field typed ``set[...]``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """What a compiled encoder made of an item: everything `encode_item` needs."""
+
+    attributes: SizedItem
+    """Every attribute stored, keys included, sized."""
+    nulls: list[str]
+    """Stored names of the fields holding None (stored as no attribute)."""
+    removed: list[str]
+    """Stored names of the fields stored as no attribute (None or an empty set), in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledModel:
+    """A model class's compiled codec."""
+
+    plan: tuple[tuple[str, str, int, Encoder, bool], ...] | None
+    """Each field's name, stored name, name size, encoder and whether an empty set is
+    stored as no attribute; None where the class is encoded by the general codec."""
+    names: frozenset[str]
+    """Every stored name of the class's fields."""
+    proven: bool
+    """What a compiled encoder accepts validates as the class: no read-back is needed."""
+    decoders: dict[str, Decoder]
+    """Stored name to decoder, for each field of a supported kind."""
+    takes_compact: frozenset[str]
+    """Stored names whose validation accepts tuples for lists and sets, and copies them."""
+
+    def encode(  # noqa: C901 - one loop, its common kinds inlined for speed
+        self, item: BaseModel, overrides: Mapping[str, Any] | None
+    ) -> Encoded | None:
+        """The item's attributes, or None where the general codec must encode it.
+
+        None when the class is not compiled, a value is not of its field's kind, the
+        model lacks a field (``model_construct()``), a value has no wire form, or the
+        item is above the size limit: the general codec then does it all, and raises
+        what it raises.
+        """
+        plan = self.plan
+        values = item.__dict__
+        if plan is None or len(values) != len(plan):
+            return None
+        attributes = SizedItem()
+        nulls: list[str] = []
+        removed: list[str] = []
+        kept: list[Any] = []
+        size = 0
+        try:
+            for name, stored, name_size, encode, drop_empty in plan:
+                value = values[name]
+                if overrides and stored in overrides:
+                    value = overrides[stored]
+                # The commonest kinds inline, as `_encode_str` and `_encode_int` write them.
+                kind = type(value)
+                if kind is str and encode is _encode_str and value.isascii():
+                    attributes[stored] = {"S": value}
+                    size += name_size + len(value)
+                    kept.append(value)
+                    continue
+                if kind is int and encode is _encode_int and -_SMALL < value < _SMALL:
+                    text = str(value)
+                    attributes[stored] = {"N": text}
+                    size += name_size + _number_size(text)
+                    kept.append(value)
+                    continue
+                if value is None:
+                    nulls.append(stored)
+                    removed.append(stored)
+                    continue
+                if drop_empty and not value and type(value) in {set, frozenset}:
+                    removed.append(stored)
+                    continue
+                triple = encode(value)
+                if triple is None:
+                    return None
+                attributes[stored] = triple[0]
+                size += name_size + triple[1]
+                kept.append(triple[2])
+        except (KeyError, _RefusedError):
+            return None
+        if size > MAX_ITEM_BYTES:
+            return None
+        attributes.size = size
+        attributes.kept = kept
+        return Encoded(attributes, nulls, removed)
+
+
+def stored_name(name: str, field: FieldInfo) -> str:
+    """The attribute a field is stored under: its serialization alias, alias, or name."""
+    return field.serialization_alias or field.alias or name
+
+
+@lru_cache(maxsize=1024)
+def rebuildable_set_fields(model_class: type[BaseModel]) -> frozenset[str]:
+    """Attribute names whose annotation is a plain set, so an empty one is stored as absent."""
+    return frozenset(
+        stored_name(name, field)
+        for name, field in model_class.model_fields.items()
+        if (get_origin(field.annotation) or field.annotation) in _SET_ORIGINS
+    )
+
+
+@lru_cache(maxsize=1024)
+def compiled_model(model_class: type[BaseModel]) -> CompiledModel:
+    """The class's compiled codec (built once per class)."""
+    schema: Mapping[str, Any] = model_class.__pydantic_core_schema__
+    fields_schema = schema.get("schema", {}) if schema.get("type") == "model" else {}
+    field_schemas: Mapping[str, Any] = fields_schema.get("fields", {})
+    rebuildable = rebuildable_set_fields(model_class)
+    decoders: dict[str, Decoder] = {}
+    encoders: list[Field] = []
+    complete = fields_schema.get("type") == "model-fields" and set(field_schemas) == set(
+        model_class.model_fields
+    )
+    for name, info in model_class.model_fields.items():
+        stored = stored_name(name, info)
+        field_schema = field_schemas.get(name, {})
+        kind = _kind(field_schema.get("schema", {}))
+        if kind is None or kind.depth >= MAX_NESTING_DEPTH - 1:
+            complete = False
+            continue
+        decoders[stored] = kind.decode
+        if not _only(field_schema, "schema", "validation_alias", "serialization_alias", "frozen"):
+            complete = False
+        encoders.append(Field(name, stored, _text_size(stored), kind.encode, stored in rebuildable))
+    stored_names = {
+        name: stored_name(name, info) for name, info in model_class.model_fields.items()
+    }
+    names = frozenset(stored_names.values())
+    config: Mapping[str, Any] = schema.get("config", {})
+    lax = not config.get("strict") and not fields_schema.get("strict")
+    compiled = (
+        complete
+        and _serializes_plainly(model_class, schema, fields_schema)
+        and _names_are_plain(stored_names)
+    )
+    proven = (
+        compiled
+        and lax
+        and set(config) <= _HARMLESS_CONFIG
+        and not schema.get("custom_init")
+        and not schema.get("post_init")
+    )
+    return CompiledModel(
+        plan=tuple((f.name, f.stored, f.name_size, f.encode, f.drop_empty) for f in encoders)
+        if compiled
+        else None,
+        names=names,
+        proven=proven,
+        decoders=decoders,
+        takes_compact=frozenset(decoders) if lax else frozenset(),
+    )
+
+
+def _serializes_plainly(
+    model_class: type[BaseModel], schema: Mapping[str, Any], fields_schema: Mapping[str, Any]
+) -> bool:
+    """Whether ``model_dump`` gives each field's own value: nothing serializes it otherwise."""
+    decorators = model_class.__pydantic_decorators__
+    return (
+        not decorators.field_serializers
+        and not decorators.model_serializers
+        and not decorators.computed_fields
+        and not fields_schema.get("computed_fields")
+        and "serialization" not in schema
+        and "serialization" not in fields_schema
+        and fields_schema.get("extra_behavior") != "allow"
+        and model_class.model_config.get("extra") != "allow"
+        and not schema.get("root_model")
+        and all(not info.exclude for info in model_class.model_fields.values())
+    )
+
+
+def _names_are_plain(stored_names: dict[str, str]) -> bool:
+    """Pk and sk are stored as themselves, no two fields share a name, DynamoDB takes each."""
+    names = set(stored_names.values())
+    return (
+        stored_names.get("pk") == "pk"
+        and stored_names.get("sk") == "sk"
+        and len(names) == len(stored_names)
+        and all(
+            name and len(name.encode("utf-8", "surrogatepass")) < MAX_NAME_BYTES for name in names
+        )
+    )
