@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from lvrgd.common.services.kvstore._batches import Key
+    from lvrgd.common.services.kvstore._compact import CompactItem
     from lvrgd.common.services.kvstore._conditions import KeyQuery
     from lvrgd.common.services.kvstore._indexes import IndexSpec, Position
     from lvrgd.common.services.kvstore._limits import Item
@@ -28,9 +29,10 @@ if TYPE_CHECKING:
 class InMemoryKeyValueStore(KeyValueStoreBase):
     """KeyValueStore held in this process, with DynamoDB's ordering, limits and errors.
 
-    Items are kept in DynamoDB's wire form, encoded by the same codec the DynamoDB
-    adapter sends, so what one accepts, refuses and returns, the other does too.
-    Stored items share nothing with the models passed in or handed out. One lock
+    Items are encoded by the same codec the DynamoDB adapter sends, every limit checked
+    on that wire form, and kept in plain form with their sizes (compact, and read without
+    building the wire form again), so what one accepts, refuses and returns, the other
+    does too. Stored items share nothing with the models passed in or handed out. One lock
     guards the table and its indexes: the store is safe to share between threads, and
     a write (a transaction too) changes the table and its indexes in one step.
 
@@ -110,17 +112,19 @@ class InMemoryKeyValueStore(KeyValueStoreBase):
             self._table.propagation.tick()
             return self._table.patch(operation, patch)
 
-    def _fetch(self, pk: str, sk: str) -> Item | None:
+    def _fetch(self, pk: str, sk: str) -> CompactItem | None:
         with self._lock:
             self._table.propagation.tick()
             return self._table.get(pk, sk)
 
-    def _select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
+    def _select(
+        self, query: KeyQuery, *, after: Position | None, limit: int | None
+    ) -> list[CompactItem]:
         with self._lock:
             self._table.propagation.tick()
             return self._table.select(query, after=after, limit=limit)
 
-    def _fetch_many(self, keys: list[Key]) -> dict[Key, Item]:
+    def _fetch_many(self, keys: list[Key]) -> dict[Key, CompactItem]:
         with self._lock:
             self._table.propagation.tick()
             found = {key: self._table.get(*key) for key in keys}
