@@ -95,7 +95,7 @@ def encode_item(
             limit, the nesting limit or the number rules, or holds a value with no wire form,
             or what would be stored does not validate as the item's class.
     """
-    fast = _compiled(operation, item, overrides, tag)
+    fast = _compiled(item, overrides, tag)
     if fast is not None:
         sized = fast.attributes
         if tag is not None:
@@ -149,7 +149,7 @@ def encode_changes(
     Raises:
         InvalidItemError: As `encode_item` does, the size limit checked on what is set.
     """
-    fast = _compiled(operation, item, overrides, tag)
+    fast = _compiled(item, overrides, tag)
     if fast is not None:
         size = fast.attributes.size + (0 if tag is None else _tag_size(tag))
         check_size(operation, item.pk, item.sk, size)
@@ -186,14 +186,8 @@ def encode_changes(
     return to_set, to_remove
 
 
-def _compiled(
-    operation: str, item: object, overrides: Mapping[str, Any] | None, tag: Tag | None
-) -> Encoded | None:
-    """The item as its class's compiled encoder stores it; None where the general codec must.
-
-    Raises:
-        InvalidItemError: If the key breaks a key limit (as the general codec says it).
-    """
+def _compiled(item: object, overrides: Mapping[str, Any] | None, tag: Tag | None) -> Encoded | None:
+    """The item as its class's compiled encoder stores it; None where the general codec must."""
     if not isinstance(item, KeyValueItem):
         return None
     model = compiled_model(type(item))
@@ -202,10 +196,8 @@ def _compiled(
     encoded = model.encode(item, overrides)
     if encoded is None:
         return None
-    pk, sk = item.pk, item.sk
-    problem = key_problem(pk, sk)
-    if problem is not None:
-        raise InvalidItemError(operation, pk, sk, problem)
+    if key_problem(item.pk, item.sk) is not None:
+        return None  # the general codec refuses it, saying why
     return encoded
 
 

@@ -270,7 +270,9 @@ def _kind(schema: Mapping[str, Any]) -> _Kind | None:  # noqa: PLR0911 - by sche
     kind = schema.get("type")
     if kind in _SCALARS:
         return _SCALARS[kind] if _only(schema) else None
-    if kind == "default" and _only(schema, "schema", "default", "default_factory"):
+    if kind == "default" and _only(
+        schema, "schema", "default", "default_factory", "default_factory_takes_data"
+    ):
         return _kind(schema["schema"])
     if kind == "nullable" and _only(schema, "schema"):
         inner = _kind(schema["schema"])
