@@ -352,16 +352,35 @@ def _read_fields(
 
 def _compact_fields(item: CompactItem, plan: _ReadPlan, skip: str | None) -> dict[str, Any]:
     """What a read validates, from an item kept in plain form: no wire form on the way."""
-    names, values = item.names, item.kept
-    fields = dict(zip(names, values, strict=True))
-    loose = plan.loose.get(names)
-    if loose is None:  # the attributes whose validation may keep a frozen value as it is
-        loose = plan.loose[names] = tuple(name for name in names if name not in plan.compact)
+    names = item.names
+    recipe = plan.layouts.get((names, skip))
+    if recipe is None:
+        recipe = _layout_recipe(names, plan, skip)
+    loose, dropped, filled = recipe
+    fields = dict(zip(names, item.kept, strict=True))
     for name in loose:
         fields[name] = thaw_if_frozen(fields[name])
+    for name in dropped:
+        del fields[name]
     if plan.field_names:
         fields = {plan.field_names.get(name, name): value for name, value in fields.items()}
-    return _completed(fields, plan, skip)
+    for name, value in filled:
+        fields[name] = set() if value is _EMPTY_SET else value
+    return fields
+
+
+def _layout_recipe(names: tuple[str, ...], plan: _ReadPlan, skip: str | None) -> _Recipe:
+    """How items of these attribute names read as the plan's class (kept for the next)."""
+    dropped = tuple(name for name in names if name == skip or name in plan.computed)
+    present = {plan.field_names.get(name, name) for name in names if name not in dropped}
+    recipe = (
+        tuple(name for name in names if name not in plan.compact and name not in dropped),
+        dropped,
+        tuple((name, value) for name, value in plan.absent_values.items() if name not in present),
+    )
+    if len(plan.layouts) < _MAX_LAYOUTS:
+        plan.layouts[names, skip] = recipe
+    return recipe
 
 
 def _completed(fields: dict[str, Any], plan: _ReadPlan, skip: str | None) -> dict[str, Any]:
@@ -393,6 +412,9 @@ def _key_text(item: Mapping[str, Any], name: str) -> str:
     return str(value.get("S")) if isinstance(value, dict) else "?"
 
 
+_Recipe = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, Any], ...]]
+"""The attributes to thaw, those to drop (entity, computed), and absent fields to fill."""
+_MAX_LAYOUTS = 256
 _EMPTY_SET = object()
 """Stands for a new empty set in a read plan (a set itself would be shared)."""
 
@@ -410,8 +432,8 @@ class _ReadPlan(NamedTuple):
     """Stored name to the compiled decoder of the field's kind, where it has one."""
     compact: frozenset[str]
     """Stored names whose validation takes a frozen (plain-form) value and copies it."""
-    loose: dict[tuple[str, ...], tuple[str, ...]]
-    """By an item's attribute names, those whose frozen values are thawed before validation."""
+    layouts: dict[tuple[tuple[str, ...], str | None], _Recipe]
+    """By an item's attribute names and the entity attribute, how such items read."""
 
 
 @lru_cache(maxsize=1024)

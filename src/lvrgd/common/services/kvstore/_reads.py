@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._attributes import decode_item
+from ._compact import CompactItem
 from ._errors import InvalidItemError
 
 if TYPE_CHECKING:
@@ -45,8 +46,7 @@ class Reader:
             InvalidItemError: If the item does not validate as that class, or names
                 another entity and `on_other` is ``"raise"``.
         """
-        tag = item.get(self.attribute)
-        entity = None if tag is None else tag.get("S")
+        entity = _entity(item, self.attribute)
         if entity is None:
             return self._decode_untagged(item)
         model_class = self.types.by_entity.get(entity) or self.types.any_entity
@@ -141,8 +141,8 @@ def _kept(reader: Reader, items: Sequence[ItemView]) -> list[Any]:
     operation, attribute, by_entity = reader.operation, reader.attribute, reader.types.by_entity
     kept: list[Any] = []
     for item in items:
-        tag = item.get(attribute)
-        model_class = None if tag is None else by_entity.get(tag.get("S"))
+        entity = _entity(item, attribute)
+        model_class = None if entity is None else by_entity.get(entity)
         if model_class is not None:
             kept.append(decode_item(operation, item, model_class, attribute))
         else:
@@ -150,6 +150,15 @@ def _kept(reader: Reader, items: Sequence[ItemView]) -> list[Any]:
             if decoded is not None:
                 kept.append(decoded)
     return kept
+
+
+def _entity(item: ItemView, attribute: str) -> str | None:
+    """The entity name the item stores, or None (none stored, or not a string)."""
+    if type(item) is CompactItem:  # kept in plain form: no wire value to build
+        entity = item.plain(attribute)
+        return entity if type(entity) is str else None
+    tag = item.get(attribute)
+    return None if tag is None else tag.get("S")
 
 
 def _key(item: ItemView, name: str) -> str:
