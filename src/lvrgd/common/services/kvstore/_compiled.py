@@ -126,16 +126,18 @@ def _encode_bool(value: Any) -> Triple | None:
 
 
 @lru_cache(maxsize=4096)
-def _decimal_text(value: Decimal) -> str:
-    # Equal Decimals (1.5 and 1.50) share a cache entry, and share their canonical text.
-    return _number(value)
+def _decimal_forms(value: Decimal) -> tuple[str, int, int | Decimal]:
+    # Equal Decimals (1.5 and 1.50) share a cache entry, and share their canonical text,
+    # its size and the value it reads back as (immutable: shared by the items that hold it).
+    text = _number(value)
+    return text, number_size(text), decode_number(text)
 
 
 def _encode_decimal(value: Any) -> Triple | None:
     if type(value) is not Decimal or not value.is_finite():  # NaN: the general codec refuses it
         return None
-    text = _decimal_text(value)
-    return {"N": text}, _number_size(text), decode_number(text)
+    text, size, kept = _decimal_forms(value)
+    return {"N": text}, size, kept
 
 
 def _encode_float(value: Any) -> Triple | None:
@@ -168,12 +170,30 @@ _SET_ELEMENTS = {"str": (str, "SS"), "int": (int, "NS"), "decimal": (Decimal, "N
 """Set element kinds with one set type: the type every element must be, and the wire key."""
 
 
+def _ascii_texts(value: Any) -> bool:
+    for element in value:  # noqa: SIM110 - a generator in all() costs twice as much here
+        if type(element) is not str or not element.isascii():
+            return False
+    return True
+
+
 def _list_kind(items: _Kind) -> _Kind:
     encode_item, decode_item = items.encode, items.decode
+    texts = encode_item is _encode_str
 
     def encode(value: Any) -> Triple | None:
         if type(value) is not list:
             return None
+        if texts:  # `_encode_str` of each ASCII string, written out
+            encoded = []
+            size = _LIST_OVERHEAD
+            for element in value:
+                if type(element) is not str or not element.isascii():
+                    break
+                encoded.append({"S": element})
+                size += _ELEMENT_OVERHEAD + len(element)
+            else:
+                return {"L": encoded}, size, tuple(value)
         encoded = []
         kept = []
         size = _LIST_OVERHEAD
@@ -192,12 +212,32 @@ def _list_kind(items: _Kind) -> _Kind:
     return _Kind(encode, decode, items.depth + 1)
 
 
+def _small_int_map(value: dict[Any, Any]) -> Triple | None:
+    """`_encode_int` of each small int under an ASCII key, written out; None otherwise."""
+    encoded = {}
+    size = _LIST_OVERHEAD
+    for key, element in value.items():
+        if type(key) is not str or not key.isascii() or type(element) is not int:
+            return None
+        if not -_SMALL < element < _SMALL:
+            return None
+        text = str(element)
+        encoded[key] = {"N": text}
+        size += _ELEMENT_OVERHEAD + len(key) + _number_size(text)
+    return {"M": encoded}, size, dict(value)
+
+
 def _map_kind(values: _Kind) -> _Kind:
     encode_item, decode_item = values.encode, values.decode
+    numbers = encode_item is _encode_int
 
     def encode(value: Any) -> Triple | None:
         if type(value) is not dict:
             return None
+        if numbers:
+            triple = _small_int_map(value)
+            if triple is not None:
+                return triple
         encoded = {}
         kept = {}
         size = _LIST_OVERHEAD
@@ -232,6 +272,9 @@ def _set_kind(element: str, container: type) -> _Kind:
             if type(member) is not element_type:
                 return None
         if key == "SS":
+            if _ascii_texts(members):
+                texts = sorted(members)
+                return {"SS": texts}, sum(map(len, texts)), FrozenSet(texts)
             texts = sorted(v if v.isascii() else _checked_text(v) for v in members)
             return {"SS": texts}, sum(_text_size(text) for text in texts), FrozenSet(texts)
         numbers = sorted({_number(member) for member in members})
@@ -321,9 +364,13 @@ class Encoded:
 class CompiledModel:
     """A model class's compiled codec."""
 
-    plan: tuple[tuple[str, str, int, Encoder, bool], ...] | None
-    """Each field's name, stored name, name size, encoder and whether an empty set is
-    stored as no attribute; None where the class is encoded by the general codec."""
+    encoder: Callable[[dict[str, Any]], Encoded | None] | None
+    """The generated encoder of the model's ``__dict__``; None where the class is
+    encoded by the general codec."""
+    count: int
+    """The number of fields."""
+    field_of: dict[str, str]
+    """Stored name to field name."""
     names: frozenset[str]
     """Every stored name of the class's fields."""
     proven: bool
@@ -333,63 +380,111 @@ class CompiledModel:
     takes_compact: frozenset[str]
     """Stored names whose validation accepts tuples for lists and sets, and copies them."""
 
-    def encode(  # noqa: C901 - one loop, its common kinds inlined for speed
-        self, item: BaseModel, overrides: Mapping[str, Any] | None
-    ) -> Encoded | None:
+    def encode(self, item: BaseModel, overrides: Mapping[str, Any] | None) -> Encoded | None:
         """The item's attributes, or None where the general codec must encode it.
 
         None when the class is not compiled, a value is not of its field's kind, the
-        model lacks a field (``model_construct()``), a value has no wire form, or the
-        item is above the size limit: the general codec then does it all, and raises
-        what it raises.
+        model lacks a field (``model_construct()``), an override names no field, a value
+        has no wire form, or the item is above the size limit: the general codec then
+        does it all, and raises what it raises.
         """
-        plan = self.plan
+        encoder = self.encoder
         values = item.__dict__
-        if plan is None or len(values) != len(plan):
+        if encoder is None or len(values) != self.count:
             return None
-        attributes = SizedItem()
-        nulls: list[str] = []
-        removed: list[str] = []
-        kept: list[Any] = []
-        size = 0
-        try:
-            for name, stored, name_size, encode, drop_empty in plan:
-                value = values[name]
-                if overrides and stored in overrides:
-                    value = overrides[stored]
-                # The commonest kinds inline, as `_encode_str` and `_encode_int` write them.
-                kind = type(value)
-                if kind is str and encode is _encode_str and value.isascii():
-                    attributes[stored] = {"S": value}
-                    size += name_size + len(value)
-                    kept.append(value)
-                    continue
-                if kind is int and encode is _encode_int and -_SMALL < value < _SMALL:
-                    text = str(value)
-                    attributes[stored] = {"N": text}
-                    size += name_size + _number_size(text)
-                    kept.append(value)
-                    continue
-                if value is None:
-                    nulls.append(stored)
-                    removed.append(stored)
-                    continue
-                if drop_empty and not value and type(value) in {set, frozenset}:
-                    removed.append(stored)
-                    continue
-                triple = encode(value)
-                if triple is None:
+        if overrides:
+            values = dict(values)
+            for stored, value in overrides.items():
+                if stored not in self.field_of:
                     return None
-                attributes[stored] = triple[0]
-                size += name_size + triple[1]
-                kept.append(triple[2])
+                values[self.field_of[stored]] = value
+        try:
+            encoded = encoder(values)
         except (KeyError, _RefusedError):
             return None
-        if size > MAX_ITEM_BYTES:
+        if encoded is None or encoded.attributes.size > MAX_ITEM_BYTES:
             return None
-        attributes.size = size
-        attributes.kept = kept
-        return Encoded(attributes, nulls, removed)
+        return encoded
+
+
+_PROLOGUE = """\
+def encode(values):
+    attributes = SizedItem()
+    nulls = []
+    removed = []
+    kept = []
+    size = 0
+"""
+_FAST: dict[Encoder, tuple[str, str]] = {
+    _encode_str: (
+        "type(value) is str and value.isascii()",
+        ("attributes[{stored}] = {{'S': value}}\nsize += {size} + len(value)\nkept.append(value)"),
+    ),
+    _encode_int: (
+        "type(value) is int and -SMALL < value < SMALL",
+        (
+            "text = str(value)\n"
+            "attributes[{stored}] = {{'N': text}}\n"
+            "size += {size} + number_size(text)\n"
+            "kept.append(value)"
+        ),
+    ),
+    _encode_bool: (
+        "type(value) is bool",
+        "attributes[{stored}] = {{'BOOL': value}}\nsize += {size} + 1\nkept.append(value)",
+    ),
+}
+"""Kinds whose common case is written out in the generated encoder (the same output)."""
+_GENERAL = """\
+elif value is None:
+    nulls.append({stored})
+    removed.append({stored})
+{empty}else:
+    triple = encoders[{index}](value)
+    if triple is None:
+        return None
+    attributes[{stored}] = triple[0]
+    size += {size} + triple[1]
+    kept.append(triple[2])
+"""
+_EMPTY = """\
+elif not value and type(value) in EMPTY_SETS:
+    removed.append({stored})
+"""
+
+
+def _generated(fields: list[Field]) -> Callable[[dict[str, Any]], Encoded | None]:
+    """One function encoding the fields in order, their common cases written out.
+
+    It does what a loop over the fields calling each one's encoder does, with no loop,
+    no unpacking and no test of which kind a field is: those are decided here, once.
+    """
+    lines = [_PROLOGUE]
+    for index, field in enumerate(fields):
+        stored, size = repr(field.stored), field.name_size
+        test, fast = _FAST.get(field.encode, ("False", "pass"))
+        body = fast.format(stored=stored, size=size).replace("\n", "\n        ")
+        empty = _EMPTY.format(stored=stored) if field.drop_empty else ""
+        general = _GENERAL.format(stored=stored, size=size, index=index, empty=empty)
+        lines += [
+            f"    value = values[{field.name!r}]",
+            f"    if {test}:",
+            f"        {body}",
+            *("    " + line for line in general.splitlines()),
+        ]
+    lines += [
+        "    attributes.size = size",
+        "    attributes.kept = kept",
+        "    return Encoded(attributes, nulls, removed)",
+    ]
+    namespace: dict[str, Any] = {
+        "SizedItem": SizedItem, "Encoded": Encoded, "SMALL": _SMALL,
+        "number_size": _number_size, "EMPTY_SETS": (set, frozenset),
+        "encoders": [field.encode for field in fields],
+    }  # fmt: skip
+    exec(compile("\n".join(lines), "<compiled encoder>", "exec"), namespace)  # noqa: S102 - our own source, from field names through repr()
+    encode: Callable[[dict[str, Any]], Encoded | None] = namespace["encode"]
+    return encode
 
 
 def stored_name(name: str, field: FieldInfo) -> str:
@@ -449,9 +544,9 @@ def compiled_model(model_class: type[BaseModel]) -> CompiledModel:
         and not schema.get("post_init")
     )
     return CompiledModel(
-        plan=tuple((f.name, f.stored, f.name_size, f.encode, f.drop_empty) for f in encoders)
-        if compiled
-        else None,
+        encoder=_generated(encoders) if compiled else None,
+        count=len(model_class.model_fields),
+        field_of={stored: name for name, stored in stored_names.items()},
         names=names,
         proven=proven,
         decoders=decoders,

@@ -74,10 +74,13 @@ def sort_key_problem(sk: object, name: str = "sk") -> str | None:
 def _key_part_problem(name: str, value: object, limit: int) -> str | None:
     if not isinstance(value, str):
         return f"{name} must be a str, not {type(value).__name__}"
-    try:
-        size = len(value.encode("utf-8"))
-    except UnicodeEncodeError:
-        return f"{name} is not valid Unicode (it holds a lone surrogate)"
+    if value.isascii():  # the common case: one byte a character, nothing to encode
+        size = len(value)
+    else:
+        try:
+            size = len(value.encode("utf-8"))
+        except UnicodeEncodeError:
+            return f"{name} is not valid Unicode (it holds a lone surrogate)"
     if size == 0:
         return f"{name} must not be empty"
     if size > limit:
