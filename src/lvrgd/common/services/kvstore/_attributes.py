@@ -353,11 +353,13 @@ def _read_fields(
 def _compact_fields(item: CompactItem, plan: _ReadPlan, skip: str | None) -> dict[str, Any]:
     """What a read validates, from an item kept in plain form: no wire form on the way."""
     names = item.names
-    recipe = plan.layouts.get((names, skip))
+    recipe = names.recipes.get((plan.model, skip))
     if recipe is None:
         recipe = _layout_recipe(names, plan, skip)
+        if len(names.recipes) < _MAX_RECIPES:
+            names.recipes[plan.model, skip] = recipe
     loose, dropped, filled = recipe
-    fields = dict(zip(names, item.kept, strict=True))
+    fields = dict(zip(names, item.kept))  # noqa: B905 - one length by construction
     for name in loose:
         fields[name] = thaw_if_frozen(fields[name])
     for name in dropped:
@@ -370,17 +372,14 @@ def _compact_fields(item: CompactItem, plan: _ReadPlan, skip: str | None) -> dic
 
 
 def _layout_recipe(names: tuple[str, ...], plan: _ReadPlan, skip: str | None) -> _Recipe:
-    """How items of these attribute names read as the plan's class (kept for the next)."""
+    """How items of these attribute names read as the plan's class."""
     dropped = tuple(name for name in names if name == skip or name in plan.computed)
     present = {plan.field_names.get(name, name) for name in names if name not in dropped}
-    recipe = (
+    return (
         tuple(name for name in names if name not in plan.compact and name not in dropped),
         dropped,
         tuple((name, value) for name, value in plan.absent_values.items() if name not in present),
     )
-    if len(plan.layouts) < _MAX_LAYOUTS:
-        plan.layouts[names, skip] = recipe
-    return recipe
 
 
 def _completed(fields: dict[str, Any], plan: _ReadPlan, skip: str | None) -> dict[str, Any]:
@@ -414,7 +413,8 @@ def _key_text(item: Mapping[str, Any], name: str) -> str:
 
 _Recipe = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, Any], ...]]
 """The attributes to thaw, those to drop (entity, computed), and absent fields to fill."""
-_MAX_LAYOUTS = 256
+_MAX_RECIPES = 64
+"""Classes (and entity attributes) whose reads a layout of names remembers."""
 _EMPTY_SET = object()
 """Stands for a new empty set in a read plan (a set itself would be shared)."""
 
@@ -432,8 +432,8 @@ class _ReadPlan(NamedTuple):
     """Stored name to the compiled decoder of the field's kind, where it has one."""
     compact: frozenset[str]
     """Stored names whose validation takes a frozen (plain-form) value and copies it."""
-    layouts: dict[tuple[tuple[str, ...], str | None], _Recipe]
-    """By an item's attribute names and the entity attribute, how such items read."""
+    model: type[BaseModel]
+    """The class read."""
 
 
 @lru_cache(maxsize=1024)
@@ -456,7 +456,7 @@ def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
     compiled = compiled_model(model_class)
     return _ReadPlan(
         field_names, absent_values, frozenset(absent_reads_none), computed,
-        compiled.decoders, compiled.takes_compact, {},
+        compiled.decoders, compiled.takes_compact, model_class,
     )  # fmt: skip
 
 

@@ -29,8 +29,18 @@ class FrozenSet(tuple[Any, ...]):
     __slots__ = ()
 
 
+class Layout(tuple[str, ...]):  # noqa: SLOT001 - a dict per distinct layout: its recipes
+    """The attribute names of stored items, in order: one shared tuple per set of names.
+
+    It also keeps, for the reads of its items, what each read needs to know about
+    these names (`recipes`, filled by the codec), so that is worked out once.
+    """
+
+    recipes: dict[Any, Any]
+
+
 _FROZEN = (tuple, FrozenSet, dict)
-_LAYOUTS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_LAYOUTS: dict[tuple[str, ...], Layout] = {}
 """One shared tuple per set of attribute names in the same order."""
 _MAX_LAYOUTS = 4096
 
@@ -71,13 +81,17 @@ def wire_value(value: Any) -> AttributeValue:
     return encode_value(thaw(value))
 
 
-def _layout(names: tuple[str, ...]) -> tuple[str, ...]:
+def _layout(names: tuple[str, ...]) -> Layout:
+    if type(names) is Layout:
+        return names
     shared = _LAYOUTS.get(names)
     if shared is not None:
         return shared
+    layout = Layout(names)
+    layout.recipes = {}
     if len(_LAYOUTS) < _MAX_LAYOUTS:
-        _LAYOUTS[names] = names
-    return names
+        _LAYOUTS[names] = layout
+    return layout
 
 
 class CompactItem(Mapping[str, AttributeValue]):

@@ -6,6 +6,9 @@ from typing import Any
 
 from loguru import logger as _loguru
 
+_TRACE, _DEBUG = 5, 10
+"""loguru's numbers of the two levels every store operation may log at."""
+
 
 class LoggingService:
     """A thin, injectable wrapper over loguru's global logger.
@@ -27,13 +30,25 @@ class LoggingService:
         # logs at debug). The message goes in as an argument of "{}", so that braces
         # in it are never read as a format string.
         self._at_caller = self._logger.opt(depth=1)
+        # loguru drops a record below the lowest level any sink takes; reading that level
+        # (a private attribute, read defensively: absent, every line goes to loguru) lets
+        # a debug line nobody takes cost one comparison.
+        self._core: Any = getattr(_loguru, "_core", None)
+
+    def _drops(self, level: int) -> bool:
+        """Whether loguru would drop a record at `level` (no sink takes it)."""
+        return getattr(self._core, "min_level", 0) > level
 
     def trace(self, message: str, **context: Any) -> None:
         """Log at TRACE."""
+        if self._drops(_TRACE):
+            return
         self._at_caller.trace("{}", message, **context)
 
     def debug(self, message: str, **context: Any) -> None:
         """Log at DEBUG."""
+        if self._drops(_DEBUG):
+            return
         self._at_caller.debug("{}", message, **context)
 
     def info(self, message: str, **context: Any) -> None:
