@@ -22,14 +22,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from typing import Any, NamedTuple, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from ._compact import CompactItem, thaw_if_frozen
 from ._compiled import (
     _SET_ORIGINS,
-    Decoder,
     Encoded,
     compiled_model,
     rebuildable_set_fields,
@@ -45,6 +44,9 @@ from ._values import (
     encode_value,
     wire_bytes,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 T = TypeVar("T", bound=KeyValueItem)
 
@@ -333,20 +335,9 @@ def _read_fields(
     item: Mapping[str, Any], plan: _ReadPlan, skip: str | None = None
 ) -> dict[str, Any]:
     """What a read validates: each attribute decoded under its field's name, absences filled."""
-    # Written for speed (every read and every write runs it): a field of a compiled kind
-    # takes its decoder, a string is its own value, and anything else the general codec.
-    names, decoders = plan.field_names, plan.decoders
-    fields: dict[str, Any] = {}
-    for name, value in item.items():
-        decode = decoders.get(name)
-        if decode is None:
-            decoded = value["S"] if "S" in value else decode_value(value)
-        else:
-            try:
-                decoded = decode(value)
-            except (KeyError, TypeError):  # stored as another type: the general codec says
-                decoded = decode_value(value)
-        fields[names.get(name, name) if names else name] = decoded
+    # The class's generated reader: each field's decoder written out, the general codec
+    # for any other attribute (`_compiled`).
+    fields = plan.reader(item, plan.field_names)
     return _completed(fields, plan, skip)
 
 
@@ -428,8 +419,8 @@ class _ReadPlan(NamedTuple):
     """Stored names of the fields an absent attribute reads back as None for."""
     computed: frozenset[str]
     """Stored names of computed fields: written by every write, dropped before validation."""
-    decoders: dict[str, Decoder]
-    """Stored name to the compiled decoder of the field's kind, where it has one."""
+    reader: Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]]
+    """The class's generated reader of wire items (`CompiledModel.reader`)."""
     compact: frozenset[str]
     """Stored names whose validation takes a frozen (plain-form) value and copies it."""
     model: type[BaseModel]
@@ -456,7 +447,7 @@ def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
     compiled = compiled_model(model_class)
     return _ReadPlan(
         field_names, absent_values, frozenset(absent_reads_none), computed,
-        compiled.decoders, compiled.takes_compact, model_class,
+        compiled.reader, compiled.takes_compact, model_class,
     )  # fmt: skip
 
 

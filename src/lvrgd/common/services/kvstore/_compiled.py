@@ -43,38 +43,32 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, get_origin
 
-from ._compact import FrozenSet
-from ._limits import (
-    MAX_ITEM_BYTES,
-    MAX_NAME_BYTES,
-    MAX_NESTING_DEPTH,
-    SCALAR_FLAG_BYTES,
-    AttributeValue,
-    SizedItem,
-    number_size,
+from ._kinds import (
+    SMALL,
+    Decoder,
+    Encoder,
+    _decode_bool,
+    _decode_number,
+    _decode_str,
+    _encode_bool,
+    _encode_int,
+    _encode_str,
+    _kind,
+    _number_size,
+    _only,
+    _text_size,
 )
-from ._values import WHOLE_NUMBER_LIMIT, _checked_text, _number, _RefusedError, decode_number
+from ._limits import MAX_ITEM_BYTES, MAX_NAME_BYTES, MAX_NESTING_DEPTH, SizedItem
+from ._values import _RefusedError, decode_number, decode_value
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
     from pydantic.fields import FieldInfo
 
-Triple = tuple[AttributeValue, int, Any]
-"""A value's wire form, its size, and its plain form (what the in-memory store keeps)."""
-Encoder = Callable[[Any], "Triple | None"]
-"""A value of one kind to its `Triple`; None when the value is not of the kind."""
-Decoder = Callable[[AttributeValue], Any]
-"""A wire value of one kind to its Python value; raises KeyError or TypeError otherwise."""
-
 _SET_ORIGINS = (set, frozenset, AbstractSet)
-_SMALL = 2**62
-"""Ints this small are their own canonical text (far below 38 digits)."""
-_LIST_OVERHEAD = 3
-_ELEMENT_OVERHEAD = 1
 _HARMLESS_CONFIG = frozenset({
     "title", "extra_fields_behavior", "validate_by_name", "validate_by_alias",
     "populate_by_name", "loc_by_alias", "from_attributes", "revalidate_instances",
@@ -83,257 +77,6 @@ _HARMLESS_CONFIG = frozenset({
     "cache_strings", "serialize_by_alias", "arbitrary_types_allowed",
 })  # fmt: skip
 """Model configuration that changes nothing a lax validation of plain kinds accepts."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    """One field's kind, as its core schema declares it."""
-
-    encode: Encoder
-    decode: Decoder
-    depth: int
-    """Levels of nesting the kind's values take (a scalar: 0)."""
-    is_set: bool = False
-
-
-_number_size = lru_cache(maxsize=4096)(number_size)
-"""`number_size`, remembered: the same few numbers recur in most tables."""
-
-
-def _text_size(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
-
-
-def _encode_str(value: Any) -> Triple | None:
-    if type(value) is not str:
-        return None
-    if value.isascii():
-        return {"S": value}, len(value), value
-    return {"S": _checked_text(value)}, len(value.encode("utf-8")), value
-
-
-def _encode_int(value: Any) -> Triple | None:
-    if type(value) is not int or not -WHOLE_NUMBER_LIMIT < value < WHOLE_NUMBER_LIMIT:
-        return None
-    text = str(value)
-    return {"N": text}, _number_size(text), value
-
-
-def _encode_bool(value: Any) -> Triple | None:
-    if type(value) is not bool:
-        return None
-    return {"BOOL": value}, SCALAR_FLAG_BYTES, value
-
-
-@lru_cache(maxsize=4096)
-def _decimal_forms(value: Decimal) -> tuple[str, int, int | Decimal]:
-    # Equal Decimals (1.5 and 1.50) share a cache entry, and share their canonical text,
-    # its size and the value it reads back as (immutable: shared by the items that hold it).
-    text = _number(value)
-    return text, number_size(text), decode_number(text)
-
-
-def _encode_decimal(value: Any) -> Triple | None:
-    if type(value) is not Decimal or not value.is_finite():  # NaN: the general codec refuses it
-        return None
-    text, size, kept = _decimal_forms(value)
-    return {"N": text}, size, kept
-
-
-def _encode_float(value: Any) -> Triple | None:
-    if type(value) is not float:
-        return None
-    text = _number(value)
-    return {"N": text}, _number_size(text), decode_number(text)
-
-
-def _decode_str(value: AttributeValue) -> Any:
-    return value["S"]
-
-
-def _decode_number(value: AttributeValue) -> Any:
-    return decode_number(value["N"])
-
-
-def _decode_bool(value: AttributeValue) -> Any:
-    return value["BOOL"]
-
-
-_SCALARS: dict[str, _Kind] = {
-    "str": _Kind(_encode_str, _decode_str, 0),
-    "int": _Kind(_encode_int, _decode_number, 0),
-    "bool": _Kind(_encode_bool, _decode_bool, 0),
-    "decimal": _Kind(_encode_decimal, _decode_number, 0),
-    "float": _Kind(_encode_float, _decode_number, 0),
-}
-_SET_ELEMENTS = {"str": (str, "SS"), "int": (int, "NS"), "decimal": (Decimal, "NS")}
-"""Set element kinds with one set type: the type every element must be, and the wire key."""
-
-
-def _ascii_texts(value: Any) -> bool:
-    for element in value:  # noqa: SIM110 - a generator in all() costs twice as much here
-        if type(element) is not str or not element.isascii():
-            return False
-    return True
-
-
-def _list_kind(items: _Kind) -> _Kind:
-    encode_item, decode_item = items.encode, items.decode
-    texts = encode_item is _encode_str
-
-    def encode(value: Any) -> Triple | None:
-        if type(value) is not list:
-            return None
-        if texts:  # `_encode_str` of each ASCII string, written out
-            encoded = []
-            size = _LIST_OVERHEAD
-            for element in value:
-                if type(element) is not str or not element.isascii():
-                    break
-                encoded.append({"S": element})
-                size += _ELEMENT_OVERHEAD + len(element)
-            else:
-                return {"L": encoded}, size, tuple(value)
-        encoded = []
-        kept = []
-        size = _LIST_OVERHEAD
-        for element in value:
-            triple = encode_item(element)
-            if triple is None:
-                return None
-            encoded.append(triple[0])
-            size += _ELEMENT_OVERHEAD + triple[1]
-            kept.append(triple[2])
-        return {"L": encoded}, size, tuple(kept)
-
-    def decode(value: AttributeValue) -> Any:
-        return [decode_item(element) for element in value["L"]]
-
-    return _Kind(encode, decode, items.depth + 1)
-
-
-def _small_int_map(value: dict[Any, Any]) -> Triple | None:
-    """`_encode_int` of each small int under an ASCII key, written out; None otherwise."""
-    encoded = {}
-    size = _LIST_OVERHEAD
-    for key, element in value.items():
-        if type(key) is not str or not key.isascii() or type(element) is not int:
-            return None
-        if not -_SMALL < element < _SMALL:
-            return None
-        text = str(element)
-        encoded[key] = {"N": text}
-        size += _ELEMENT_OVERHEAD + len(key) + _number_size(text)
-    return {"M": encoded}, size, dict(value)
-
-
-def _map_kind(values: _Kind) -> _Kind:
-    encode_item, decode_item = values.encode, values.decode
-    numbers = encode_item is _encode_int
-
-    def encode(value: Any) -> Triple | None:
-        if type(value) is not dict:
-            return None
-        if numbers:
-            triple = _small_int_map(value)
-            if triple is not None:
-                return triple
-        encoded = {}
-        kept = {}
-        size = _LIST_OVERHEAD
-        for key, element in value.items():
-            if type(key) is not str:
-                return None
-            triple = encode_item(element)
-            if triple is None:
-                return None
-            name = key if key.isascii() else _checked_text(key)
-            encoded[name] = triple[0]
-            kept[name] = triple[2]
-            size += _ELEMENT_OVERHEAD + _text_size(key) + triple[1]
-        return {"M": encoded}, size, kept
-
-    def decode(value: AttributeValue) -> Any:
-        return {key: decode_item(element) for key, element in value["M"].items()}
-
-    return _Kind(encode, decode, values.depth + 1)
-
-
-def _set_kind(element: str, container: type) -> _Kind:
-    element_type, key = _SET_ELEMENTS[element]
-
-    def encode(value: Any) -> Triple | None:
-        if type(value) is not container:
-            return None
-        members: Any = value
-        if not members:
-            return {"L": []}, _LIST_OVERHEAD, ()
-        for member in members:
-            if type(member) is not element_type:
-                return None
-        if key == "SS":
-            if _ascii_texts(members):
-                texts = sorted(members)
-                return {"SS": texts}, sum(map(len, texts)), FrozenSet(texts)
-            texts = sorted(v if v.isascii() else _checked_text(v) for v in members)
-            return {"SS": texts}, sum(_text_size(text) for text in texts), FrozenSet(texts)
-        numbers = sorted({_number(member) for member in members})
-        size = sum(_number_size(number) for number in numbers)
-        return {"NS": numbers}, size, FrozenSet(decode_number(number) for number in numbers)
-
-    def decode(value: AttributeValue) -> Any:
-        if key == "SS":
-            return set(value["SS"])
-        return {decode_number(number) for number in value["NS"]}
-
-    return _Kind(encode, decode, 1, is_set=True)
-
-
-def _optional_kind(inner: _Kind) -> _Kind:
-    encode_inner, decode_inner = inner.encode, inner.decode
-
-    def encode(value: Any) -> Triple | None:
-        if value is None:
-            return {"NULL": True}, SCALAR_FLAG_BYTES, None
-        return encode_inner(value)
-
-    def decode(value: AttributeValue) -> Any:
-        return None if "NULL" in value else decode_inner(value)
-
-    return _Kind(encode, decode, inner.depth)
-
-
-def _only(schema: Mapping[str, Any], *keys: str) -> bool:
-    """Whether `schema` holds no key but its type, its metadata and `keys`."""
-    return all(key in {"type", "metadata", *keys} for key in schema)
-
-
-def _kind(schema: Mapping[str, Any]) -> _Kind | None:  # noqa: PLR0911 - by schema type
-    """The kind a field's core schema declares; None for any other schema."""
-    kind = schema.get("type")
-    if kind in _SCALARS:
-        return _SCALARS[kind] if _only(schema) else None
-    if kind == "default" and _only(
-        schema, "schema", "default", "default_factory", "default_factory_takes_data"
-    ):
-        return _kind(schema["schema"])
-    if kind == "nullable" and _only(schema, "schema"):
-        inner = _kind(schema["schema"])
-        return None if inner is None else _optional_kind(inner)
-    if kind == "list" and _only(schema, "items_schema") and "items_schema" in schema:
-        items = _kind(schema["items_schema"])
-        return None if items is None else _list_kind(items)
-    if kind == "dict" and _only(schema, "keys_schema", "values_schema"):
-        keys, values = schema.get("keys_schema"), schema.get("values_schema")
-        if keys is None or values is None or keys != {"type": "str"}:
-            return None
-        inner = _kind(values)
-        return None if inner is None else _map_kind(inner)
-    if kind in {"set", "frozenset"} and _only(schema, "items_schema"):
-        element = schema.get("items_schema", {})
-        if _only(element) and element.get("type") in _SET_ELEMENTS:
-            return _set_kind(element["type"], set if kind == "set" else frozenset)
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +89,7 @@ class Field:
     encode: Encoder
     drop_empty: bool
     """An empty set is stored as no attribute (a field typed ``set[...]``)."""
+    decode: Decoder
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +121,10 @@ class CompiledModel:
     """What a compiled encoder accepts validates as the class: no read-back is needed."""
     decoders: dict[str, Decoder]
     """Stored name to decoder, for each field of a supported kind."""
+    reader: Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]]
+    """The generated decoder of a wire item into the fields a read validates: each field of
+    a supported kind by its decoder, any other attribute by the general codec, under
+    its field's name (the second argument maps the others' stored names to theirs)."""
     takes_compact: frozenset[str]
     """Stored names whose validation accepts tuples for lists and sets, and copies them."""
 
@@ -478,13 +226,66 @@ def _generated(fields: list[Field]) -> Callable[[dict[str, Any]], Encoded | None
         "    return Encoded(attributes, nulls, removed)",
     ]
     namespace: dict[str, Any] = {
-        "SizedItem": SizedItem, "Encoded": Encoded, "SMALL": _SMALL,
+        "SizedItem": SizedItem, "Encoded": Encoded, "SMALL": SMALL,
         "number_size": _number_size, "EMPTY_SETS": (set, frozenset),
         "encoders": [field.encode for field in fields],
     }  # fmt: skip
     exec(compile("\n".join(lines), "<compiled encoder>", "exec"), namespace)  # noqa: S102 - our own source, from field names through repr()
     encode: Callable[[dict[str, Any]], Encoded | None] = namespace["encode"]
     return encode
+
+
+_READ_FAST: dict[Decoder, tuple[str, str]] = {
+    _decode_str: ("S", "body"),
+    _decode_number: ("N", "decode_number(body)"),
+    _decode_bool: ("BOOL", "body"),
+}
+"""Kinds whose wire key and value the generated reader writes out (the same output)."""
+
+
+def _generated_reader(
+    fields: list[Field],
+) -> Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]]:
+    """One function reading a wire item's attributes into fields, field by field.
+
+    It gives what `_attributes._read_fields`'s loop over the item gives (each decoder
+    falls back to the general codec on a value stored as another type), with no lookup
+    of a decoder per attribute; attributes of no such field go through the loop.
+    """
+    lines = ["def read(item, names):", "    fields = {}", "    found = 0", "    get = item.get"]
+    for index, field in enumerate(fields):
+        stored, name = repr(field.stored), repr(field.name)
+        lines += [f"    value = get({stored})", "    if value is not None:", "        found += 1"]
+        fast = _READ_FAST.get(field.decode)
+        if fast is not None:
+            key, body = fast
+            lines += [
+                f"        body = value.get({key!r})",
+                f"        fields[{name}] = {body} if body is not None else general(value)",
+            ]
+        else:
+            lines += [
+                "        try:",
+                f"            fields[{name}] = decoders[{index}](value)",
+                "        except (KeyError, TypeError):",
+                f"            fields[{name}] = general(value)",
+            ]
+    lines += [
+        "    if found != len(item):",
+        "        for name, value in item.items():",
+        "            if name not in known:",
+        "                body = value['S'] if 'S' in value else general(value)",
+        "                fields[names.get(name, name)] = body",
+        "    return fields",
+    ]
+    namespace: dict[str, Any] = {
+        "general": decode_value, "decode_number": decode_number,
+        "decoders": [field.decode for field in fields],
+        "known": frozenset(field.stored for field in fields),
+    }  # fmt: skip
+    exec(compile("\n".join(lines), "<compiled reader>", "exec"), namespace)  # noqa: S102 - our own source, names through repr()
+    read: Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]] = namespace["read"]
+    return read
 
 
 def stored_name(name: str, field: FieldInfo) -> str:
@@ -524,7 +325,9 @@ def compiled_model(model_class: type[BaseModel]) -> CompiledModel:
         decoders[stored] = kind.decode
         if not _only(field_schema, "schema", "validation_alias", "serialization_alias", "frozen"):
             complete = False
-        encoders.append(Field(name, stored, _text_size(stored), kind.encode, stored in rebuildable))
+        encoders.append(
+            Field(name, stored, _text_size(stored), kind.encode, stored in rebuildable, kind.decode)
+        )
     stored_names = {
         name: stored_name(name, info) for name, info in model_class.model_fields.items()
     }
@@ -550,6 +353,7 @@ def compiled_model(model_class: type[BaseModel]) -> CompiledModel:
         names=names,
         proven=proven,
         decoders=decoders,
+        reader=_generated_reader(encoders),
         takes_compact=frozenset(decoders) if lax else frozenset(),
     )
 
