@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, get_origin
 
@@ -50,10 +51,12 @@ from ._kinds import (
     SMALL,
     Decoder,
     Encoder,
+    _decimal_forms,
     _decode_bool,
     _decode_number,
     _decode_str,
     _encode_bool,
+    _encode_decimal,
     _encode_int,
     _encode_str,
     _kind,
@@ -181,6 +184,15 @@ _FAST: dict[Encoder, tuple[str, str]] = {
         "type(value) is bool",
         "attributes[{stored}] = {{'BOOL': value}}\nsize += {size} + 1\nkept.append(value)",
     ),
+    _encode_decimal: (
+        "type(value) is Decimal and value.is_finite()",
+        (
+            "text, value_size, number = decimal_forms(value)\n"
+            "attributes[{stored}] = {{'N': text}}\n"
+            "size += {size} + value_size\n"
+            "kept.append(number)"
+        ),
+    ),
 }
 """Kinds whose common case is written out in the generated encoder (the same output)."""
 _GENERAL = """\
@@ -228,6 +240,7 @@ def _generated(fields: list[Field]) -> Callable[[dict[str, Any]], Encoded | None
     namespace: dict[str, Any] = {
         "SizedItem": SizedItem, "Encoded": Encoded, "SMALL": SMALL,
         "number_size": _number_size, "EMPTY_SETS": (set, frozenset),
+        "Decimal": Decimal, "decimal_forms": _decimal_forms,
         "encoders": [field.encode for field in fields],
     }  # fmt: skip
     exec(compile("\n".join(lines), "<compiled encoder>", "exec"), namespace)  # noqa: S102 - our own source, from field names through repr()

@@ -155,6 +155,8 @@ def _list_kind(items: _Kind) -> _Kind:
         return {"L": encoded}, size, tuple(kept)
 
     def decode(value: AttributeValue) -> Any:
+        if texts:  # `_decode_str` of each, written out
+            return [element["S"] for element in value["L"]]
         return [decode_item(element) for element in value["L"]]
 
     return _Kind(encode, decode, items.depth + 1)
@@ -202,6 +204,8 @@ def _map_kind(values: _Kind) -> _Kind:
         return {"M": encoded}, size, kept
 
     def decode(value: AttributeValue) -> Any:
+        if numbers:  # `_decode_number` of each, written out
+            return {key: decode_number(element["N"]) for key, element in value["M"].items()}
         return {key: decode_item(element) for key, element in value["M"].items()}
 
     return _Kind(encode, decode, values.depth + 1)
