@@ -29,9 +29,10 @@ from pydantic import (
 
 from lvrgd.common.services.kvstore import InvalidItemError, KeyValueItem
 from lvrgd.common.services.kvstore import _attributes as attributes
+from lvrgd.common.services.kvstore._attributes import _EMPTY_SET as EMPTY_SET
 from lvrgd.common.services.kvstore._attributes import decode_item, encode_changes, encode_item
 from lvrgd.common.services.kvstore._compact import CompactItem, thaw
-from lvrgd.common.services.kvstore._compiled import _generated_reader, compiled_model
+from lvrgd.common.services.kvstore._compiled import compiled_model, generated_reader
 from lvrgd.common.services.kvstore._limits import SizedItem, item_size
 
 # Each kind: its annotation and the values a field of it may hold (wrong types come
@@ -154,8 +155,9 @@ def test_compiled_decoders_and_the_plain_form_read_as_the_general_codec_does(
     wire = _general(encode_item, "create", item)
     if not isinstance(wire, dict):
         return
-    everything_general = _generated_reader([])  # no field decoder: the general codec for all
-    general_plan = attributes._read_plan(model)._replace(reader=everything_general)
+    plan = attributes._read_plan(model)
+    everything_general = generated_reader((), plan.computed, plan.absent_values, EMPTY_SET)
+    general_plan = plan._replace(reader=everything_general)  # no field decoder: all general
     with mock.patch.object(attributes, "_read_plan", return_value=general_plan):
         general = _outcome(decode_item, "get_one", wire, model)
     assert _outcome(decode_item, "get_one", wire, model) == general

@@ -31,6 +31,7 @@ from ._compiled import (
     _SET_ORIGINS,
     Encoded,
     compiled_model,
+    generated_reader,
     rebuildable_set_fields,
     stored_name,
 )
@@ -46,7 +47,7 @@ from ._values import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from ._compiled import Reader
 
 T = TypeVar("T", bound=KeyValueItem)
 
@@ -335,10 +336,7 @@ def _read_fields(
     item: Mapping[str, Any], plan: _ReadPlan, skip: str | None = None
 ) -> dict[str, Any]:
     """What a read validates: each attribute decoded under its field's name, absences filled."""
-    # The class's generated reader: each field's decoder written out, the general codec
-    # for any other attribute (`_compiled`).
-    fields = plan.reader(item, plan.field_names)
-    return _completed(fields, plan, skip)
+    return plan.reader(item, plan.field_names, skip)  # generated: `_compiled.generated_reader`
 
 
 def _compact_fields(item: CompactItem, plan: _ReadPlan, skip: str | None) -> dict[str, Any]:
@@ -371,18 +369,6 @@ def _layout_recipe(names: tuple[str, ...], plan: _ReadPlan, skip: str | None) ->
         dropped,
         tuple((name, value) for name, value in plan.absent_values.items() if name not in present),
     )
-
-
-def _completed(fields: dict[str, Any], plan: _ReadPlan, skip: str | None) -> dict[str, Any]:
-    """`fields` without the entity attribute and computed fields, absent fields filled."""
-    if skip is not None:
-        fields.pop(skip, None)
-    for name in plan.computed:
-        fields.pop(name, None)
-    for name, value in plan.absent_values.items():
-        if name not in fields:
-            fields[name] = set() if value is _EMPTY_SET else value
-    return fields
 
 
 def _problems(exc: ValidationError) -> str:
@@ -419,8 +405,8 @@ class _ReadPlan(NamedTuple):
     """Stored names of the fields an absent attribute reads back as None for."""
     computed: frozenset[str]
     """Stored names of computed fields: written by every write, dropped before validation."""
-    reader: Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]]
-    """The class's generated reader of wire items (`CompiledModel.reader`)."""
+    reader: Reader
+    """The class's generated reader of wire items."""
     compact: frozenset[str]
     """Stored names whose validation takes a frozen (plain-form) value and copies it."""
     model: type[BaseModel]
@@ -447,7 +433,8 @@ def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
     compiled = compiled_model(model_class)
     return _ReadPlan(
         field_names, absent_values, frozenset(absent_reads_none), computed,
-        compiled.reader, compiled.takes_compact, model_class,
+        generated_reader(compiled.readable, computed, absent_values, _EMPTY_SET),
+        compiled.takes_compact, model_class,
     )  # fmt: skip
 
 

@@ -40,7 +40,7 @@ compiled encoder accepts validates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
@@ -124,10 +124,8 @@ class CompiledModel:
     """What a compiled encoder accepts validates as the class: no read-back is needed."""
     decoders: dict[str, Decoder]
     """Stored name to decoder, for each field of a supported kind."""
-    reader: Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]]
-    """The generated decoder of a wire item into the fields a read validates: each field of
-    a supported kind by its decoder, any other attribute by the general codec, under
-    its field's name (the second argument maps the others' stored names to theirs)."""
+    readable: tuple[Field, ...]
+    """The fields of a supported kind, which `generated_reader` decodes by their kind."""
     takes_compact: frozenset[str]
     """Stored names whose validation accepts tuples for lists and sets, and copies them."""
 
@@ -256,16 +254,28 @@ _READ_FAST: dict[Decoder, tuple[str, str]] = {
 """Kinds whose wire key and value the generated reader writes out (the same output)."""
 
 
-def _generated_reader(
-    fields: list[Field],
-) -> Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]]:
-    """One function reading a wire item's attributes into fields, field by field.
+Reader = Callable[[Mapping[str, Any], Mapping[str, str], "str | None"], dict[str, Any]]
+"""A wire item, stored-to-field names, the entity attribute: the fields a read validates."""
 
-    It gives what `_attributes._read_fields`'s loop over the item gives (each decoder
-    falls back to the general codec on a value stored as another type), with no lookup
-    of a decoder per attribute; attributes of no such field go through the loop.
+
+def generated_reader(
+    fields: Sequence[Field], computed: frozenset[str], absent: Mapping[str, Any], empty_set: object
+) -> Reader:
+    """One function reading a wire item into the fields a read validates, field by field.
+
+    It gives what a loop over the item's attributes gives (each field's decoder, falling
+    back to the general codec on a value stored as another type; the general codec for
+    any other attribute, under its field's name), then drops the entity attribute and
+    the `computed` attributes and fills each field of `absent` that no attribute gave
+    (`empty_set` standing for a new empty set): `_attributes._read_fields`'s work, with
+    no lookup of a decoder per attribute, and the loop only for attributes of no field.
     """
-    lines = ["def read(item, names):", "    fields = {}", "    found = 0", "    get = item.get"]
+    lines = [
+        "def read(item, names, skip):",
+        "    fields = {}",
+        "    found = 0",
+        "    get = item.get",
+    ]
     for index, field in enumerate(fields):
         stored, name = repr(field.stored), repr(field.name)
         lines += [f"    value = get({stored})", "    if value is not None:", "        found += 1"]
@@ -284,20 +294,30 @@ def _generated_reader(
                 f"            fields[{name}] = general(value)",
             ]
     lines += [
-        "    if found != len(item):",
+        "    others = len(item) - found",
+        "    if others == 1 and skip is not None and skip not in known and skip in item:",
+        "        others = 0  # the entity attribute alone, dropped below",
+        "    if others:",
         "        for name, value in item.items():",
         "            if name not in known:",
         "                body = value['S'] if 'S' in value else general(value)",
         "                fields[names.get(name, name)] = body",
-        "    return fields",
+        "    if skip is not None:",
+        "        fields.pop(skip, None)",
+        *(f"    fields.pop({name!r}, None)" for name in sorted(computed)),
     ]
+    for index, name in enumerate(absent):
+        value = "set()" if absent[name] is empty_set else f"absent[{index}]"
+        lines += [f"    if {name!r} not in fields:", f"        fields[{name!r}] = {value}"]
+    lines.append("    return fields")
     namespace: dict[str, Any] = {
         "general": decode_value, "decode_number": decode_number,
         "decoders": [field.decode for field in fields],
         "known": frozenset(field.stored for field in fields),
+        "absent": list(absent.values()),
     }  # fmt: skip
     exec(compile("\n".join(lines), "<compiled reader>", "exec"), namespace)  # noqa: S102 - our own source, names through repr()
-    read: Callable[[Mapping[str, Any], Mapping[str, str]], dict[str, Any]] = namespace["read"]
+    read: Reader = namespace["read"]
     return read
 
 
@@ -366,7 +386,7 @@ def compiled_model(model_class: type[BaseModel]) -> CompiledModel:
         names=names,
         proven=proven,
         decoders=decoders,
-        reader=_generated_reader(encoders),
+        readable=tuple(encoders),
         takes_compact=frozenset(decoders) if lax else frozenset(),
     )
 
