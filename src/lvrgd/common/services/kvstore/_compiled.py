@@ -63,9 +63,10 @@ from ._kinds import (
     _number_size,
     _only,
     _text_size,
+    number_value,
 )
 from ._limits import MAX_ITEM_BYTES, MAX_NAME_BYTES, MAX_NESTING_DEPTH, SizedItem
-from ._values import _RefusedError, decode_number, decode_value
+from ._values import _RefusedError, decode_value
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -311,7 +312,7 @@ def generated_reader(
         lines += [f"    if {name!r} not in fields:", f"        fields[{name!r}] = {value}"]
     lines.append("    return fields")
     namespace: dict[str, Any] = {
-        "general": decode_value, "decode_number": decode_number,
+        "general": decode_value, "decode_number": number_value,
         "decoders": [field.decode for field in fields],
         "known": frozenset(field.stored for field in fields),
         "absent": list(absent.values()),

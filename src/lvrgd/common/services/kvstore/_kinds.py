@@ -99,8 +99,12 @@ def _decode_str(value: AttributeValue) -> Any:
     return value["S"]
 
 
+number_value = lru_cache(maxsize=4096)(decode_number)
+"""`decode_number`, remembered: its values are immutable, so items may share them."""
+
+
 def _decode_number(value: AttributeValue) -> Any:
-    return decode_number(value["N"])
+    return number_value(value["N"])
 
 
 def _decode_bool(value: AttributeValue) -> Any:
@@ -205,7 +209,7 @@ def _map_kind(values: _Kind) -> _Kind:
 
     def decode(value: AttributeValue) -> Any:
         if numbers:  # `_decode_number` of each, written out
-            return {key: decode_number(element["N"]) for key, element in value["M"].items()}
+            return {key: number_value(element["N"]) for key, element in value["M"].items()}
         return {key: decode_item(element) for key, element in value["M"].items()}
 
     return _Kind(encode, decode, values.depth + 1)
