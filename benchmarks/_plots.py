@@ -67,21 +67,22 @@ def ratios(canned: dict[str, Any], path: Path) -> None:
 def goals(found: list[Goal], path: Path) -> None:
     """One bar per goal: the measure over its limit (an at-least goal: the limit over it)."""
     shown = [goal for goal in found if goal.share is not None]
-    fig, ax = plt.subplots(figsize=(10, 0.32 * len(shown) + 1.6))
+    fig, ax = plt.subplots(figsize=(13, 0.34 * len(shown) + 1.6))
     shares = [goal.share or 0.0 for goal in shown]
     colors = ["tab:green" if goal.met else "tab:red" for goal in shown]
     ys = range(len(shown))
     bars = ax.barh(ys, shares, color=colors)
-    ax.bar_label(bars, labels=[f"{goal.measured} ({goal.target})" for goal in shown], fontsize=7)
+    labels = [f"{goal.measured.split(' vs ')[0]}  (goal {goal.target})" for goal in shown]
+    ax.bar_label(bars, labels=labels, fontsize=7, padding=4)
     ax.axvline(1.0, color="black", lw=1, linestyle="dashed")
     ax.set_xscale("log")
-    ax.set_xlim(right=max([*shares, 1.0]) * 30)
+    ax.set_xlim(right=max([*shares, 1.0]) * 60)
     ax.set_yticks(list(ys), [goal.what for goal in shown], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("measured ÷ goal (at-least goals: goal ÷ measured); at most 1 is met (log)")
     ax.set_title("The performance goals (#16) as measured: green met, red not met", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=_DPI)
+    fig.savefig(path, dpi=_DPI, bbox_inches="tight")
     plt.close(fig)
 
 
