@@ -1,4 +1,4 @@
-"""How much each suite runs: the full plan (about 8 minutes on 2 cores) and the smoke plan."""
+"""How much each suite runs: the full plan (about 10 minutes on 2 cores) and the smoke plan."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ FULL = Plan(
     },
     scaling_sizes=(1_000, 10_000, 100_000),
     scaling_queries={"memory": 200, "moto": 1},
-    import_runs=5,
+    import_runs=15,
     import_warmup=1,
     profile_counts={"create": 1000, "get_one": 1000, "query_1000": 10},
     what_if_counts={"create": 150, "get_one": 150, "query_1000": 2},

@@ -10,7 +10,7 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 
 from ._plan import MEMORY_OPERATIONS
-from ._report import BASELINE, CREATE_GOAL, GET_ONE_GOAL, QUERY_GOAL, TIMES
+from ._report import BASELINE, CREATE_GOAL, GET_ONE_GOAL, QUERY_GOAL, TIMES, Goal
 from ._stats import cell
 
 if TYPE_CHECKING:
@@ -61,6 +61,28 @@ def ratios(canned: dict[str, Any], path: Path) -> None:
     ax.legend(fontsize=8, loc="upper center", ncol=len(variants), bbox_to_anchor=(0.5, -0.13))
     fig.tight_layout()
     fig.savefig(path, dpi=_DPI)
+    plt.close(fig)
+
+
+def goals(found: list[Goal], path: Path) -> None:
+    """One bar per goal: the measure over its limit (an at-least goal: the limit over it)."""
+    shown = [goal for goal in found if goal.share is not None]
+    fig, ax = plt.subplots(figsize=(13, 0.34 * len(shown) + 1.6))
+    shares = [goal.share or 0.0 for goal in shown]
+    colors = ["tab:green" if goal.met else "tab:red" for goal in shown]
+    ys = range(len(shown))
+    bars = ax.barh(ys, shares, color=colors)
+    labels = [f"{goal.measured.split(' vs ')[0]}  (goal {goal.target})" for goal in shown]
+    ax.bar_label(bars, labels=labels, fontsize=7, padding=4)
+    ax.axvline(1.0, color="black", lw=1, linestyle="dashed")
+    ax.set_xscale("log")
+    ax.set_xlim(right=max([*shares, 1.0]) * 60)
+    ax.set_yticks(list(ys), [goal.what for goal in shown], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("measured ÷ goal (at-least goals: goal ÷ measured); at most 1 is met (log)")
+    ax.set_title("The performance goals (#16) as measured: green met, red not met", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=_DPI, bbox_inches="tight")
     plt.close(fig)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._items import item_bytes
+from ._peer_rows import Row, row_of, table
 from ._plan import ENGINES, MEMORY_OPERATIONS, QUERY_SIZES
 from ._profile import CATEGORIES, OTHER, PROFILED_OPERATIONS
 from ._stats import cell, spread
@@ -34,6 +35,8 @@ OPERATION_TITLES = {
 }
 SECTION_TITLES = (
     "Goals",
+    "Earlier goals",
+    "Peers and the floor",
     "Ratios against the raw client (canned engine)",
     "DynamoDBService against each peer (canned engine)",
     "Every engine in detail",
@@ -58,6 +61,8 @@ class Run:
     versions: dict[str, str]
     plots: list[str]
     elapsed_s: float
+    reference: str | None = None
+    """The commit the import-time goal compares with (``--reference``), if any."""
 
 
 TIMES = "\u00d7"
@@ -70,8 +75,12 @@ QUERY_GOAL = 0.35
 """DynamoDBService's ratio to the raw client on the canned engine (per item for queries)."""
 PEER_GOAL = 1 / 3
 """DynamoDBService's query ratio to each of the Table resource, PynamoDB and dyntastic."""
-SPEEDUP_GOALS = {"create": 100, "get_one": 200, "query_100": 200}
+SPEEDUP_GOALS = {"create": 100, "get_one": 250, "query_100": 250}
 """How many times faster than moto's mock_aws the in-memory store must be."""
+MEMORY_GOAL_BYTES = 1_500
+"""The in-memory store's memory per stored benchmark item (191 bytes as DynamoDB counts it)."""
+IMPORT_STATEMENT = "service"
+"""The cold-start statement of the import-time goal: the package with the DynamoDB adapter."""
 SCALING_GOAL = 2.0
 """The largest partition's 100-item query over the smallest's."""
 _MS_FROM_US = 10_000
@@ -126,10 +135,22 @@ class Goal:
     target: str
     measured: str
     met: bool
+    share: float | None = None
+    """The measure over its limit, or the limit over the measure for an at-least goal:
+    at most 1 when met (None where the goal has no number)."""
 
 
 def _at_most(what: str, value: float, limit: float, target: str | None = None) -> Goal:
-    return Goal(what, target or f"{AT_MOST} {_ratio(limit)}", _ratio(value), value <= limit)
+    target = target or f"{AT_MOST} {_ratio(limit)}"
+    return Goal(what, target, _ratio(value), value <= limit, value / limit)
+
+
+def _row_goal(row: Row) -> Goal:
+    """A peers row's goal: its ratio against the number its goal names."""
+    limit = float(row.goal.strip(f"{AT_MOST}{AT_LEAST} {TIMES}").replace(",", ""))
+    value = row.ratio.median
+    share = value / limit if row.goal.startswith(AT_MOST) else limit / value
+    return Goal(f"{row.measure}, {row.compared}", row.goal, _ratio(value), bool(row.met), share)
 
 
 def _dynamodb_goals(canned: dict[str, Any]) -> list[Goal]:
@@ -149,19 +170,52 @@ def _dynamodb_goals(canned: dict[str, Any]) -> list[Goal]:
 
 
 def goals(results: dict[str, Any]) -> list[Goal]:
-    """The issue's goals, each with its measured value."""
+    """The goals of the performance issue (#16), each with its measured value."""
     found: list[Goal] = []
-    canned = _result(results, "engine:canned")
-    if canned is not None:
-        found += _dynamodb_goals(canned)
+    peers = _result(results, "peers")
+    if peers is not None:
+        found += [_row_goal(row) for row in map(row_of, peers["rows"]) if row.met is not None]
     memory = _result(results, "memory")
     if memory is not None:
         for operation, limit in SPEEDUP_GOALS.items():
             speedup = cell(memory["samples"], "moto", operation, "memory").ratio.median
-            what = f"in-memory {OPERATION_TITLES[operation]}, times faster than moto"
-            found.append(
-                Goal(what, f"{AT_LEAST} {limit}{TIMES}", _ratio(speedup), speedup >= limit)
+            what = f"in-memory suite: {OPERATION_TITLES[operation]}, times faster than moto"
+            target = f"{AT_LEAST} {limit}{TIMES}"
+            found.append(Goal(what, target, _ratio(speedup), speedup >= limit, limit / speedup))
+    scaling = _result(results, "scaling:memory")
+    if scaling is not None:
+        ours = scaling["bytes_per_item"]
+        found.append(
+            Goal(
+                f"in-memory store, memory per {item_bytes()}-byte item",
+                f"{AT_MOST} {MEMORY_GOAL_BYTES:,} B",
+                f"{ours:,.0f} B",
+                ours <= MEMORY_GOAL_BYTES,
+                ours / MEMORY_GOAL_BYTES,
             )
+        )
+    cold = _result(results, "coldstart")
+    if cold is not None and f"reference:{IMPORT_STATEMENT}" in cold["import_s"]:
+        today = spread(cold["import_s"][IMPORT_STATEMENT]).median
+        before = spread(cold["import_s"][f"reference:{IMPORT_STATEMENT}"]).median
+        found.append(
+            Goal(
+                f"import time, {cold['labels'][IMPORT_STATEMENT]}",
+                f"{AT_MOST} the reference commit's",
+                f"{_us(today)} vs {_us(before)} ({_ratio(today / before)})",
+                today <= before,
+                today / before,
+            )
+        )
+    return found
+
+
+def earlier_goals(results: dict[str, Any]) -> list[Goal]:
+    """The goals of the issues before, on the canned engine's suite, as measured now."""
+    found: list[Goal] = []
+    canned = _result(results, "engine:canned")
+    if canned is not None:
+        found += _dynamodb_goals(canned)
     scaling = _result(results, "scaling:memory")
     if scaling is not None:
         large, small = str(scaling["sizes"][-1]), str(scaling["sizes"][0])
@@ -178,12 +232,32 @@ def goals(results: dict[str, Any]) -> list[Goal]:
     return found
 
 
-def _goal_section(results: dict[str, Any]) -> list[str]:
+def _goal_section(found: list[Goal]) -> list[str]:
     rows = []
-    for goal in goals(results):
+    for goal in found:
         status = "met" if goal.met else "**not met**"
         rows.append([goal.what, goal.target, goal.measured, status])
-    return _table(["goal", "target", "measured (median)", ""], rows)
+    return _table(["goal", "target", "measured (median)", "met?"], rows)
+
+
+def _peers_section(peers: dict[str, Any]) -> list[str]:
+    return [
+        (
+            "`benchmarks/peers.py`, as the harness's `peers` suite: client CPU per operation"
+            " (this process's), medians of the kept repetitions, every variant of a"
+            " comparison interleaved. dynalite runs in its own process, so its rows are the"
+            " client's work alone; the canned engine replays answers recorded from dynalite"
+            " at DynamoDBService's transport and in botocore (no socket); the in-memory rows"
+            " run the twin, pydynox's MemoryBackend and DynamoDBService on moto's mock_aws"
+            " side by side. The floor is `json.loads` of the recorded answers plus"
+            " `Order.model_validate` of plain dicts. A ratio is taken per repetition; its"
+            " median and interquartile range are shown. For the twin, the ratio is the"
+            " peer's CPU over the twin's (how many times faster the twin is)."
+        ),
+        "",
+        *table([row_of(row) for row in peers["rows"]]),
+        "",
+    ]
 
 
 # --- DynamoDB side --------------------------------------------------------
@@ -491,16 +565,35 @@ def render(results: dict[str, Any], run: Run) -> str:
         ),
         "",
     ]
-    for title, body in _sections(results).items():
+    for title, body in _sections(results, run).items():
         lines += [f"## {title}", "", *(body or ["*Not run.*", ""])]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _sections(results: dict[str, Any]) -> dict[str, list[str]]:
+def _sections(results: dict[str, Any], run: Run) -> dict[str, list[str]]:
     canned = _result(results, "engine:canned")
     memory = _result(results, "memory")
     sections: dict[str, list[str]] = {title: [] for title in SECTION_TITLES}
-    sections["Goals"] = _goal_section(results)
+    reference = (
+        f" The import time is compared with commit {run.reference}'s, measured interleaved"
+        " in the same run."
+        if run.reference
+        else ""
+    )
+    sections["Goals"] = [
+        (
+            "The goals of the performance issue (#16): client CPU, medians, every ratio from"
+            f" variants measured side by side in the same run, by `{run.command}`."
+            f"{reference} Where a goal is not met, the profiles below (`Where the time"
+            " goes`) show what is left."
+        ),
+        "",
+        *_goal_section(goals(results)),
+    ]
+    sections["Earlier goals"] = _goal_section(earlier_goals(results))
+    peers = _result(results, "peers")
+    if peers is not None:
+        sections["Peers and the floor"] = _peers_section(peers)
     if canned is not None:
         sections["Ratios against the raw client (canned engine)"] = _ratio_section(canned)
         sections["DynamoDBService against each peer (canned engine)"] = _peer_section(canned)

@@ -23,6 +23,7 @@ from ._plan import ENGINES, PLANS
 SUITES = (
     *(f"engine:{engine}" for engine in ENGINES),
     "memory",
+    "peers",
     "scaling:memory",
     "scaling:moto",
     "coldstart",
@@ -41,6 +42,10 @@ def run_suite(suite: str, plan_name: str) -> dict[str, Any]:
         from . import _memory_suite  # noqa: PLC0415
 
         return _memory_suite.run(plan)
+    if kind == "peers":
+        from . import peers  # noqa: PLC0415
+
+        return peers.run(plan)
     if kind == "scaling":
         from . import _memory_suite  # noqa: PLC0415
 

@@ -2,6 +2,9 @@
 
     uv run python -m benchmarks.peers [--repetitions 7] [--warmup 1] [--smoke]
 
+The harness (``python -m benchmarks.run``) runs it too, as its ``peers`` suite, and
+puts its table and its goals in docs/benchmarks.md.
+
 Three comparisons in one run, every variant of a comparison timed side by side
 (`_timing.interleaved`: each repetition runs every variant, the order rotated; the
 warm-up repetition is dropped), CPU of this process per operation
@@ -34,7 +37,7 @@ import json
 import os
 import platform
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -72,8 +75,9 @@ from ._items import (
     order,
     order_sort_key,
 )
+from ._peer_rows import TIMES, Row, table
 from ._plan import QUERY_SIZES
-from ._stats import Spread, cell
+from ._stats import cell
 from ._timing import Workload, expect, interleaved
 
 if TYPE_CHECKING:
@@ -81,10 +85,9 @@ if TYPE_CHECKING:
 
     from lvrgd.common.services import KeyValueStore
 
+    from ._plan import Plan
     from ._timing import Samples
 
-TIMES = "\u00d7"
-DASH = "\u2013"
 ENGINE_OPERATIONS = ("create", "get_one", "query_100", "query_1000")
 MEMORY_OPERATIONS = ("create", "get_one", "query_100")
 
@@ -111,29 +114,6 @@ SMOKE = Counts(
     memory={"create": 5, "get_one": 5, "query_100": 1},
     moto={"create": 2, "get_one": 2, "query_100": 1},
 )
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the report: a variant against a reference on one operation.
-
-    Attributes:
-        measure: What is measured.
-        compared: Against what.
-        reference: The reference's CPU seconds per operation (median).
-        measured: The variant's CPU seconds per operation (median).
-        ratio: The per-repetition ratio that the goal reads.
-        goal: The goal, or a dash.
-        met: Whether the median ratio meets the goal; None without one.
-    """
-
-    measure: str
-    compared: str
-    reference: float
-    measured: float
-    ratio: Spread
-    goal: str = "\u2014"
-    met: bool | None = None
 
 
 # -- the peers, on an engine --------------------------------------------------------------
@@ -646,34 +626,28 @@ def _speedup(samples: Samples, peer: str, operation: str, goal: float) -> Row:
     )
 
 
-def _us(seconds: float) -> str:
-    micro = seconds * 1e6
-    return f"{micro:,.0f} \u00b5s" if micro >= 100 else f"{micro:,.1f} \u00b5s"  # noqa: PLR2004
-
-
-def table(rows: Sequence[Row]) -> list[str]:
-    """The report's Markdown table."""
-    lines = [
-        "| measure | compared | reference, median | measured, median | ratio (IQR) | goal |  |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for row in rows:
-        ratio = row.ratio
-        verdict = "" if row.met is None else ("met" if row.met else "**not met**")
-        lines.append(
-            f"| {row.measure} | {row.compared} | {_us(row.reference)} | {_us(row.measured)} | "
-            f"{ratio.median:.3f}{TIMES} ({ratio.q1:.3f}{TIMES}{DASH}{ratio.q3:.3f}{TIMES}) | "
-            f"{row.goal} | {verdict} |"
-        )
-    return lines
-
-
 def _machine() -> str:
     load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "n/a"
     return (
         f"cores: {os.cpu_count()}; Python: {platform.python_implementation()} "
         f"{platform.python_version()}; load average (1 min) at the end: {load}"
     )
+
+
+def measure(counts: Counts, repetitions: int, warmup: int) -> list[Row]:
+    """The three comparisons, in order: dynalite, the canned engine, in memory."""
+    wire = _canned.install()  # before any botocore client exists
+    rows, recordings = on_dynalite(counts, repetitions, warmup, wire)
+    rows += on_canned(counts, repetitions, warmup, wire, recordings)
+    rows += in_memory(counts, repetitions, warmup)
+    return rows
+
+
+def run(plan: Plan) -> dict[str, Any]:
+    """The harness's ``peers`` suite: every row, as JSON-able dicts."""
+    counts = SMOKE if plan.name == "smoke" else FULL
+    rows = measure(counts, plan.repetitions, plan.warmup)
+    return {"rows": [asdict(row) for row in rows]}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -686,10 +660,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     counts = SMOKE if args.smoke else FULL
     repetitions = 1 if args.smoke else args.repetitions
     logger.remove()  # the stores log at info; the figures are what matters here
-    wire = _canned.install()  # before any botocore client exists
-    rows, recordings = on_dynalite(counts, repetitions, args.warmup, wire)
-    rows += on_canned(counts, repetitions, args.warmup, wire, recordings)
-    rows += in_memory(counts, repetitions, args.warmup)
+    rows = measure(counts, repetitions, args.warmup)
     print("\n".join(table(rows)))
     print(
         f"\n{args.warmup} warm-up repetition(s) dropped, {repetitions} kept; "

@@ -4,6 +4,9 @@
     uv run python -m benchmarks.run --smoke          # tiny counts: the harness still works
     uv run python -m benchmarks.run --out /tmp/b.md  # somewhere else (plots beside it)
 
+``--reference COMMIT`` also times the package's import at that commit (its ``src``,
+exported by ``git archive``), interleaved with today's: the import-time goal.
+
 ``--save-results FILE`` keeps the suites' raw results as JSON, and
 ``--from-results FILE`` writes the report from them again without running anything
 (to change the report's text or plots without waiting for a run).
@@ -29,7 +32,7 @@ from typing import Any
 
 from lvrgd.common.services.testing.adapters._process import engine_env
 
-from . import _plots, _report
+from . import _coldstart, _plots, _report
 from ._plan import FULL, PLANS, SMOKE, Plan
 from ._worker import SUITES
 
@@ -114,14 +117,14 @@ def _relative(path: str) -> str:
     return str(resolved.relative_to(root)) if resolved.is_relative_to(root) else resolved.name
 
 
-def _run_suite(suite: str, plan: str, workdir: Path) -> dict[str, Any]:
+def _run_suite(suite: str, plan: str, workdir: Path, extra_env: dict[str, str]) -> dict[str, Any]:
     out = workdir / f"{suite.replace(':', '_')}.json"
     started = time.perf_counter()
     print(f"== {suite}", file=sys.stderr)
     subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "benchmarks._worker", suite, "--plan", plan, "--out", str(out)],
         cwd=ROOT,
-        env={**engine_env({"MPLBACKEND": "Agg"}), "PYTHONPATH": str(ROOT)},
+        env={**engine_env({"MPLBACKEND": "Agg"}), "PYTHONPATH": str(ROOT), **extra_env},
         check=True,
     )
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -141,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated subset of: {', '.join(SUITES)}",
     )
     parser.add_argument("--save-results", type=Path, help="also keep the raw results (JSON)")
+    parser.add_argument(
+        "--reference", help="a commit whose import time the cold-start suite also measures"
+    )
     parser.add_argument("--from-results", type=Path, help="report from saved results; run nothing")
     args = parser.parse_args(args_list)
     suites = [s for s in args.suites.split(",") if s]
@@ -151,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         saved = json.loads(args.from_results.read_text(encoding="utf-8"))
         results, context = saved["results"], saved["context"]
     else:
-        results, context = _run_all(suites, SMOKE if args.smoke else FULL, args_list)
+        results, context = _run_all(
+            suites, SMOKE if args.smoke else FULL, args_list, args.reference
+        )
         if args.save_results is not None:
             payload = {"results": results, "context": context}
             args.save_results.write_text(json.dumps(payload), encoding="utf-8")
@@ -165,32 +173,75 @@ def main(argv: list[str] | None = None) -> int:
         versions=context["versions"],
         plots=[p.name for p in plots],
         elapsed_s=context["elapsed_s"],
+        reference=context.get("reference"),
     )
     out.write_text(_report.render(results, run), encoding="utf-8")
     print(f"wrote {out} and {', '.join(str(p) for p in plots)}", file=sys.stderr)
     return 0
 
 
+def _export(commit: str, into: Path) -> Path:
+    """The commit's ``src`` tree, exported into `into` (no worktree, no checkout)."""
+    archive = subprocess.run(  # noqa: S603 - git, on this repository
+        ["git", "archive", "--format=tar", commit, "src"],  # noqa: S607 - git from PATH
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(  # noqa: S603
+        ["tar", "-x", "-C", str(into)],  # noqa: S607 - tar from PATH
+        input=archive.stdout,
+        check=True,
+    )
+    return into / "src"
+
+
 def _run_all(
-    suites: list[str], plan: Plan, argv: list[str]
+    suites: list[str], plan: Plan, argv: list[str], reference: str | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run the suites; return their results and what the report says about the run."""
     load_before = _load()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="benchmarks-") as workdir:
-        results = {suite: _run_suite(suite, plan.name, Path(workdir)) for suite in suites}
+        extra_env = {}
+        if reference is not None:
+            src = _export(reference, Path(workdir))
+            extra_env[_coldstart.REFERENCE_ENV] = str(src)
+        results = {
+            suite: _run_suite(suite, plan.name, Path(workdir), extra_env) for suite in suites
+        }
     context = {
         "plan": plan.name,
         "command": _command(argv),
         "machine": _machine(load_before),
         "versions": _versions(),
         "elapsed_s": time.perf_counter() - started,
+        "reference": _describe(reference),
     }
     return results, context
 
 
+def _describe(commit: str | None) -> str | None:
+    """The commit as the report names it (short hash and subject), or None."""
+    if commit is None:
+        return None
+    shown = subprocess.run(  # noqa: S603
+        ["git", "log", "-1", "--format=%h", commit],  # noqa: S607 - git from PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return shown.stdout.strip()
+
+
 def _write_plots(results: dict[str, Any], out: Path) -> list[Path]:
     written = []
+    found = _report.goals(results)
+    if found:
+        path = out.with_name(f"{out.stem}-goals.png")
+        _plots.goals(found, path)
+        written.append(path)
     canned = results.get("engine:canned")
     if canned is not None and "unavailable" not in canned:
         path = out.with_suffix(".png")

@@ -38,11 +38,13 @@ from lvrgd.common.services.kvstore._conditions import KeyQuery, key_query
 from lvrgd.common.services.kvstore._indexes import IndexQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from differential._outcomes import Canonical, Outcome
     from differential._reads import Pages
     from lvrgd.common.services.kvstore import KeyValueItem
     from lvrgd.common.services.kvstore._base import KeyValueStoreBase
-    from lvrgd.common.services.kvstore._limits import Item
+    from lvrgd.common.services.kvstore._limits import ItemView
 
 Key = tuple[str, str]
 Verdict = Literal["keep", "skip", "raise"]
@@ -106,8 +108,8 @@ def index_entries(memory: KeyValueStoreBase, call: QueryCall | PageCall) -> list
         operation, call.pk, descending=arguments.get("descending", False), **conditions
     )
     query = replace(query, index=read, consistent=arguments.get("consistent"))
-    found: list[Item] = memory._drive(memory._select(query, None, None))  # noqa: SLF001
-    whole: list[Item | None] = list(found)
+    found: Sequence[ItemView] = memory._drive(memory._select(query, None, None))  # noqa: SLF001
+    whole: list[ItemView | None] = list(found)
     if read is not None and read.hydrate:
         whole = memory._drive(memory._whole_items(found))  # noqa: SLF001
     entries = []

@@ -273,9 +273,10 @@ class DifferentialMachine(RuleBasedStateMachine):
     def _stored(self, key: Key) -> Item | None:
         """The wire item the in-memory store holds at `key`, or None."""
         try:
-            return self.memory._drive(self.memory._fetch(*key))  # noqa: SLF001 - the twin's own item
+            found = self.memory._drive(self.memory._fetch(*key))  # noqa: SLF001 - the twin's own item
         except KeyValueStoreError:
             return None
+        return None if found is None else dict(found.items())  # its wire form
 
     def _meeting(self, key: Key, data: st.DataObject) -> tuple[type[KeyValueItem], dict[str, Any]]:
         """The class a patch or condition names at `key`, and the item's values in it.

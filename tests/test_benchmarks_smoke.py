@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks._coldstart import LABELS
+from benchmarks._coldstart import LABELS, REFERENCED
 from benchmarks._plan import MEMORY_OPERATIONS, OPERATIONS, SMOKE, VARIANT_LABELS
 from benchmarks._profile import WHAT_IFS
 from benchmarks._report import OPERATION_TITLES, PEERS, SECTION_TITLES, SPEEDUP_GOALS
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ("engine:canned", "memory", "scaling:memory", "scaling:moto", "coldstart")
+SUITES = ("engine:canned", "memory", "peers", "scaling:memory", "scaling:moto", "coldstart")
+PEER_GOALS = 4 + 2 + 2 + 6
+"""The peers suite's goals: vs pydynox, vs the raw client, vs the floor, the twin's."""
 PEER_PACKAGES = ("pynamodb", "dyntastic", "matplotlib", "psutil")
 RUN_TIMEOUT_S = 900
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -40,7 +42,9 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
     out = tmp_path_factory.mktemp("benchmarks") / "benchmarks.md"
-    command = [sys.executable, "-m", "benchmarks.run", "--smoke", "--out", str(out)]
+    command = [
+        sys.executable, "-m", "benchmarks.run", "--smoke", "--out", str(out), "--reference", "HEAD"
+    ]  # fmt: skip
     subprocess.run(  # noqa: S603 - our own interpreter and module
         [*command, "--suites", ",".join(SUITES)],
         cwd=ROOT,
@@ -77,17 +81,33 @@ def test_smoke_report_states_command_machine_and_versions(report: str) -> None:
         assert f"{package} " in report.split("Versions:", 1)[1].split("\n", 1)[0]
 
 
-def test_smoke_report_has_every_goal(report: str) -> None:
+def test_smoke_report_has_every_goal_of_the_issue(report: str) -> None:
 
-    goals = [row[0] for row in _rows(report, "Goals")]
+    rows = _rows(report, "Goals")
+    goals = [row[0] for row in rows]
+    assert sum(goal.startswith(("dynalite:", "canned:", "memory:")) for goal in goals) == PEER_GOALS
+    assert sum(goal.startswith("in-memory suite: ") for goal in goals) == len(SPEEDUP_GOALS)
+    assert "in-memory store, memory per 191-byte item" in goals
+    assert any(goal.startswith("import time, ") for goal in goals)
+    assert all(row[3] in ("met", "**not met**") for row in rows)
+
+
+def test_smoke_report_has_every_earlier_goal(report: str) -> None:
+
+    goals = [row[0] for row in _rows(report, "Earlier goals")]
     assert "create vs raw client" in goals
     assert "get_one vs raw client" in goals
     for title in ("query_by_pk, 100 items", "query_by_pk, 1,000 items"):
         assert f"{title}, per item, vs raw client" in goals
         assert sum(goal.startswith(f"{title} vs ") for goal in goals) == len(PEERS)
-    assert sum(goal.startswith("in-memory ") for goal in goals) == len(SPEEDUP_GOALS) + 1
     assert "memory per item, in-memory vs moto" in goals
-    assert all(row[3] in ("met", "**not met**") for row in _rows(report, "Goals"))
+
+
+def test_smoke_report_peers_table_has_every_comparison(report: str) -> None:
+
+    rows = _rows(report, "Peers and the floor")
+    assert {row[0].split(":")[0] for row in rows} == {"dynalite", "canned", "memory"}
+    assert sum(row[5] != "\u2014" for row in rows) == PEER_GOALS
 
 
 def test_smoke_report_ratio_tables_have_every_operation_and_variant(report: str) -> None:
@@ -129,7 +149,9 @@ def test_smoke_report_scaling_and_memory_tables_have_both_stores(report: str) ->
 
 def test_smoke_report_cold_start_table_has_every_statement(report: str) -> None:
 
-    assert [row[0] for row in _rows(report, "Cold start")] == list(LABELS.values())
+    statements = [row[0] for row in _rows(report, "Cold start")]
+    assert statements[: len(LABELS)] == list(LABELS.values())
+    assert len(statements) == len(LABELS) + len(REFERENCED)  # and the reference commit's
 
 
 def test_smoke_report_profile_and_what_if_tables_are_filled(report: str) -> None:
@@ -141,7 +163,7 @@ def test_smoke_report_profile_and_what_if_tables_are_filled(report: str) -> None
     assert [row[0] for row in what_ifs] == list(WHAT_IFS.values())
 
 
-def test_smoke_run_writes_both_plots(report_dir: Path, report: str) -> None:
-    for name in ("benchmarks.png", "benchmarks-in-memory.png"):
+def test_smoke_run_writes_every_plot(report_dir: Path, report: str) -> None:
+    for name in ("benchmarks-goals.png", "benchmarks.png", "benchmarks-in-memory.png"):
         assert (report_dir / name).read_bytes().startswith(PNG_MAGIC)
         assert f"]({name})" in report

@@ -124,3 +124,27 @@ def test_logging_service_error_records_no_traceback(sink: _Sink) -> None:
         service.error("failed")
     assert sink.records[0]["exception"] is None
     assert "Traceback" not in sink.lines[0]
+
+
+def test_logging_service_message_with_braces_is_kept_as_written(sink: _Sink) -> None:
+    LoggingService().info("refused {pk} and {}", pk="customer#1")
+    (record,) = sink.records
+    assert record["message"] == "refused {pk} and {}"
+    assert record["extra"]["pk"] == "customer#1"
+
+
+def test_logging_service_debug_is_dropped_only_while_no_sink_takes_it() -> None:
+    records: list[Record] = []
+    handler_id = loguru_logger.add(lambda message: records.append(message.record), level="INFO")
+    service = LoggingService()
+    try:
+        service.debug("below every sink")
+        service.info("taken")
+        debug_id = loguru_logger.add(lambda message: records.append(message.record), level="DEBUG")
+        service.debug("now taken", op="get_one")
+        loguru_logger.remove(debug_id)
+        service.debug("dropped again")
+    finally:
+        loguru_logger.remove(handler_id)
+    assert [record["message"] for record in records] == ["taken", "now taken"]
+    assert records[1]["extra"]["op"] == "get_one"

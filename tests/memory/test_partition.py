@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lvrgd.common.services.kvstore._compact import CompactItem
 from lvrgd.common.services.kvstore._conditions import (
     BeginsWith,
     Between,
@@ -23,8 +24,6 @@ from lvrgd.common.services.memory._partition import Partition
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-
-    from lvrgd.common.services.kvstore._limits import Item
 
 TOP = "\U0010ffff"  # the last code point
 KEYS = [
@@ -55,11 +54,11 @@ def _utf8_order(keys: Iterable[str]) -> list[str]:
 def _partition(keys: Iterable[str]) -> Partition[str]:
     partition: Partition[str] = Partition()
     for key in keys:
-        partition.put(key, {"sk": {"S": key}})
+        partition.put(key, CompactItem.from_wire({"sk": {"S": key}}))
     return partition
 
 
-def _sort_keys(items: list[Item]) -> list[str]:
+def _sort_keys(items: list[CompactItem]) -> list[str]:
     return [item["sk"]["S"] for item in items]
 
 
@@ -134,9 +133,11 @@ def test_partition_select_empty_partition_is_empty() -> None:
 
 def test_partition_put_replaces_and_remove_drops_a_sort_key() -> None:
     partition = _partition(["a", "b"])
-    partition.put("a", {"sk": {"S": "a"}, "v": {"N": "2"}})
+    partition.put("a", CompactItem.from_wire({"sk": {"S": "a"}, "v": {"N": "2"}}))
     assert len(partition) == 2
-    assert partition.get("a") == {"sk": {"S": "a"}, "v": {"N": "2"}}
+    found = partition.get("a")
+    assert found is not None
+    assert found.wire() == {"sk": {"S": "a"}, "v": {"N": "2"}}
     assert _select(partition, None) == ["a", "b"]
     partition.remove("a")
     assert partition.get("a") is None
@@ -200,12 +201,12 @@ class _CountingKeys(list[str]):
         return result
 
 
-class _CountingItems(dict[str, "Item"]):
+class _CountingItems(dict[str, CompactItem]):
     """The items by sort key, counting every lookup."""
 
     reads = 0
 
-    def __getitem__(self, key: str) -> Item:
+    def __getitem__(self, key: str) -> CompactItem:
         self.reads += 1
         return super().__getitem__(key)
 

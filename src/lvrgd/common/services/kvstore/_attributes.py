@@ -19,48 +19,61 @@ there, before anything is sent, instead of making its partition unreadable.
 
 from __future__ import annotations
 
-import base64
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from decimal import Decimal
-from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import PydanticSerializationError, to_jsonable_python
 
+from ._compact import CompactItem, thaw_if_frozen
+from ._compiled import (
+    _SET_ORIGINS,
+    Encoded,
+    compiled_model,
+    generated_reader,
+    rebuildable_set_fields,
+    stored_name,
+)
 from ._errors import InvalidItemError
 from ._item import KeyValueItem
-from ._limits import (
-    MAX_ITEM_BYTES,
-    MAX_NESTING_DEPTH,
-    MAX_NUMBER_DIGITS,
-    AttributeValue,
-    Item,
-    item_size,
-    key_problem,
-    normalized_number,
+from ._limits import MAX_ITEM_BYTES, MAX_NAME_BYTES, Item, item_size, key_problem
+from ._values import (
+    _RefusedError,
+    decode_number,
+    decode_value,
+    encode_value,
+    wire_bytes,
 )
 
 if TYPE_CHECKING:
-    from pydantic.fields import FieldInfo
+    from ._compiled import Reader
 
 T = TypeVar("T", bound=KeyValueItem)
 
 KEY_ATTRIBUTES = ("pk", "sk")
 Tag = tuple[str, str]
 """Where an item's entity name is stored, and the name: ``("_entity", "Order")``."""
-MAX_NAME_BYTES = 65_536
-"""Attribute names are shorter than 64 KB (DynamoDB's naming rules)."""
-_WHOLE_NUMBER_LIMIT = 10**MAX_NUMBER_DIGITS
-_NUMBER_TYPES = frozenset({int, float, Decimal})
-_SET_ORIGINS = (set, frozenset, AbstractSet)
 
-
-class _RefusedError(ValueError):
-    """A value DynamoDB cannot hold; the caller adds the operation and key."""
+__all__ = [
+    "KEY_ATTRIBUTES",
+    "MAX_NAME_BYTES",
+    "Tag",
+    "_RefusedError",
+    "check_item_size",
+    "check_size",
+    "computed_attributes",
+    "decode_item",
+    "decode_number",
+    "decode_value",
+    "encode_changes",
+    "encode_item",
+    "encode_key",
+    "encode_value",
+    "rebuildable_set_fields",
+    "stored_attributes",
+    "wire_bytes",
+]
 
 
 def encode_item(
@@ -85,6 +98,16 @@ def encode_item(
             limit, the nesting limit or the number rules, or holds a value with no wire form,
             or what would be stored does not validate as the item's class.
     """
+    fast = _compiled(item, overrides, tag)
+    if fast is not None:
+        sized = fast.attributes
+        if tag is not None:
+            sized[tag[0]] = {"S": tag[1]}
+            sized.size += _tag_size(tag)
+            sized.kept.append(tag[1])
+        check_size(operation, item.pk, item.sk, sized.size)
+        _check_nulls(operation, type(item), sized, fast.nulls)
+        return sized
     pk, sk, fields = _dumped(operation, item, overrides)
     rebuildable = rebuildable_set_fields(type(item))
     computed = computed_attributes(type(item))
@@ -129,6 +152,13 @@ def encode_changes(
     Raises:
         InvalidItemError: As `encode_item` does, the size limit checked on what is set.
     """
+    fast = _compiled(item, overrides, tag)
+    if fast is not None:
+        size = fast.attributes.size + (0 if tag is None else _tag_size(tag))
+        check_size(operation, item.pk, item.sk, size)
+        _check_nulls(operation, type(item), fast.attributes, fast.nulls)
+        changed = {k: v for k, v in fast.attributes.items() if k not in KEY_ATTRIBUTES}
+        return changed, fast.removed
     pk, sk, fields = _dumped(operation, item, overrides)
     rebuildable = rebuildable_set_fields(type(item))
     computed = computed_attributes(type(item))
@@ -159,6 +189,25 @@ def encode_changes(
     return to_set, to_remove
 
 
+def _compiled(item: object, overrides: Mapping[str, Any] | None, tag: Tag | None) -> Encoded | None:
+    """The item as its class's compiled encoder stores it; None where the general codec must."""
+    if not isinstance(item, KeyValueItem):
+        return None
+    model = compiled_model(type(item))
+    if tag is not None and tag[0] in model.names:
+        return None  # the general codec refuses it
+    encoded = model.encode(item, overrides)
+    if encoded is None:
+        return None
+    if key_problem(item.pk, item.sk) is not None:
+        return None  # the general codec refuses it, saying why
+    return encoded
+
+
+def _tag_size(tag: Tag) -> int:
+    return sum(len(text) if text.isascii() else len(text.encode("utf-8")) for text in tag)
+
+
 def _check_tag_is_free(
     operation: str, pk: str, sk: str, fields: Mapping[str, Any], tag: Tag
 ) -> None:
@@ -177,22 +226,14 @@ def _check_reads_back(
     """Refuse to store `stored` unless a read would validate it as `model_class`.
 
     It runs a read's own decoding and validation on `stored`, the attributes a write is
-    about to store. `nulls` are the attributes the model holds None in, which are stored
-    as absent: where absence would not read back as None (a field with another default),
-    the write is refused, since the item would read back with that default instead.
+    about to store, after `_check_nulls`.
 
     Raises:
         InvalidItemError: If `stored` does not validate (the message names the fields and
             pydantic's error types, never a value).
     """
+    _check_nulls(operation, model_class, stored, nulls)
     plan = _read_plan(model_class)
-    defaulted = sorted(name for name in nulls if name not in plan.absent_reads_none)
-    if defaulted:
-        reason = (
-            f"{', '.join(defaulted)} hold(s) None, which is stored as no attribute and would "
-            "read back as the field's default; give the field a default of None, or store a value"
-        )
-        raise InvalidItemError(operation, _key_text(stored, "pk"), _key_text(stored, "sk"), reason)
     fields = _read_fields(stored, plan, skip)
     try:
         model_class.model_validate(fields, by_name=True)
@@ -209,6 +250,31 @@ def _check_reads_back(
     raise InvalidItemError(operation, _key_text(stored, "pk"), _key_text(stored, "sk"), reason)
 
 
+def _check_nulls(
+    operation: str, model_class: type[KeyValueItem], stored: Item, nulls: list[str]
+) -> None:
+    """Refuse to store None where it would not read back as None.
+
+    `nulls` are the attributes the model holds None in, which are stored as absent:
+    where absence would not read back as None (a field with another default), the
+    write is refused, since the item would read back with that default instead. This
+    is all a compiled encoder's write needs checking (`_compiled`'s argument).
+
+    Raises:
+        InvalidItemError: If a field in `nulls` has a default other than None.
+    """
+    if not nulls:
+        return
+    plan = _read_plan(model_class)
+    defaulted = sorted(name for name in nulls if name not in plan.absent_reads_none)
+    if defaulted:
+        reason = (
+            f"{', '.join(defaulted)} hold(s) None, which is stored as no attribute and would "
+            "read back as the field's default; give the field a default of None, or store a value"
+        )
+        raise InvalidItemError(operation, _key_text(stored, "pk"), _key_text(stored, "sk"), reason)
+
+
 def encode_key(pk: str, sk: str) -> Item:
     """The wire form of a key."""
     return {"pk": {"S": pk}, "sk": {"S": sk}}
@@ -220,13 +286,23 @@ def check_item_size(operation: str, pk: str, sk: str, item: Item) -> None:
     Raises:
         InvalidItemError: If the item costs more than 409,600 bytes.
     """
-    size = item_size(item)
+    check_size(operation, pk, sk, item_size(item))
+
+
+def check_size(operation: str, pk: str, sk: str, size: int) -> None:
+    """Refuse an item of `size` bytes above DynamoDB's 400 KB.
+
+    Raises:
+        InvalidItemError: If `size` is more than 409,600 bytes.
+    """
     if size > MAX_ITEM_BYTES:
         reason = f"the item is {size} bytes; the limit is {MAX_ITEM_BYTES}"
         raise InvalidItemError(operation, pk, sk, reason)
 
 
-def decode_item(operation: str, item: Item, model_class: type[T], skip: str | None = None) -> T:
+def decode_item(
+    operation: str, item: Mapping[str, Any], model_class: type[T], skip: str | None = None
+) -> T:
     """Build `model_class` from a stored item.
 
     Attributes are matched to fields by the names `encode_item` wrote them under;
@@ -239,7 +315,10 @@ def decode_item(operation: str, item: Item, model_class: type[T], skip: str | No
     """
     plan = _read_plan(model_class)
     try:
-        fields = _read_fields(item, plan, skip)
+        if type(item) is CompactItem:
+            fields = _compact_fields(item, plan, skip)
+        else:
+            fields = _read_fields(item, plan, skip)
     except (AttributeError, TypeError, ValueError, KeyError):  # not DynamoDB's wire form
         reason = "the engine returned an item that is not in DynamoDB's wire form"
         raise InvalidItemError(
@@ -253,29 +332,43 @@ def decode_item(operation: str, item: Item, model_class: type[T], skip: str | No
         raise InvalidItemError(operation, str(pk), str(sk), reason) from None
 
 
-def _read_fields(item: Item, plan: _ReadPlan, skip: str | None = None) -> dict[str, Any]:
+def _read_fields(
+    item: Mapping[str, Any], plan: _ReadPlan, skip: str | None = None
+) -> dict[str, Any]:
     """What a read validates: each attribute decoded under its field's name, absences filled."""
-    # Written for speed (every read and every write runs it): a string is its own value,
-    # and the name map is skipped when no field has an alias.
-    names = plan.field_names
-    if names:
-        fields = {
-            names.get(name, name): value["S"] if "S" in value else decode_value(value)
-            for name, value in item.items()
-        }
-    else:
-        fields = {
-            name: value["S"] if "S" in value else decode_value(value)
-            for name, value in item.items()
-        }
-    if skip is not None:
-        fields.pop(skip, None)
-    for name in plan.computed:
-        fields.pop(name, None)
-    for name, value in plan.absent_values.items():
-        if name not in fields:
-            fields[name] = set() if value is _EMPTY_SET else value
+    return plan.reader(item, plan.field_names, skip)  # generated: `_compiled.generated_reader`
+
+
+def _compact_fields(item: CompactItem, plan: _ReadPlan, skip: str | None) -> dict[str, Any]:
+    """What a read validates, from an item kept in plain form: no wire form on the way."""
+    names = item.names
+    recipe = names.recipes.get((plan.model, skip))
+    if recipe is None:
+        recipe = _layout_recipe(names, plan, skip)
+        if len(names.recipes) < _MAX_RECIPES:
+            names.recipes[plan.model, skip] = recipe
+    loose, dropped, filled = recipe
+    fields = dict(zip(names, item.kept))  # noqa: B905 - one length by construction
+    for name in loose:
+        fields[name] = thaw_if_frozen(fields[name])
+    for name in dropped:
+        del fields[name]
+    if plan.field_names:
+        fields = {plan.field_names.get(name, name): value for name, value in fields.items()}
+    for name, value in filled:
+        fields[name] = set() if value is _EMPTY_SET else value
     return fields
+
+
+def _layout_recipe(names: tuple[str, ...], plan: _ReadPlan, skip: str | None) -> _Recipe:
+    """How items of these attribute names read as the plan's class."""
+    dropped = tuple(name for name in names if name == skip or name in plan.computed)
+    present = {plan.field_names.get(name, name) for name in names if name not in dropped}
+    return (
+        tuple(name for name in names if name not in plan.compact and name not in dropped),
+        dropped,
+        tuple((name, value) for name, value in plan.absent_values.items() if name not in present),
+    )
 
 
 def _problems(exc: ValidationError) -> str:
@@ -290,114 +383,15 @@ def _problems(exc: ValidationError) -> str:
     )
 
 
-def _key_text(item: Item, name: str) -> str:
+def _key_text(item: Mapping[str, Any], name: str) -> str:
     value = item.get(name)
     return str(value.get("S")) if isinstance(value, dict) else "?"
 
 
-def encode_value(value: Any, depth: int = 2) -> AttributeValue:  # noqa: PLR0911 - by exact type
-    """The wire form of one value; `depth` is the nesting level it sits at.
-
-    Raises:
-        _RefusedError: If DynamoDB cannot hold the value.
-    """
-    kind = type(value)  # exact types first: the common cases skip the isinstance chain
-    if kind is str:
-        return {"S": value if value.isascii() else _checked_text(value)}
-    if kind is int and -_WHOLE_NUMBER_LIMIT < value < _WHOLE_NUMBER_LIMIT:
-        return {"N": str(value)}  # at most 38 digits: already DynamoDB's canonical text
-    if kind is bool:
-        return {"BOOL": value}
-    if kind is Decimal or kind is float:
-        return {"N": _number(value)}
-    if depth <= MAX_NESTING_DEPTH:  # a deeper container is refused by _encode_other
-        if kind is list:
-            return {"L": [encode_value(element, depth + 1) for element in value]}
-        if kind is dict:
-            return {"M": {_map_key(k): encode_value(v, depth + 1) for k, v in value.items()}}
-        if kind is set:
-            return _encode_set(value)
-    return _encode_other(value, depth)
-
-
-def _encode_other(value: Any, depth: int) -> AttributeValue:  # noqa: C901, PLR0911
-    if isinstance(value, Enum):
-        return encode_value(_json_form(value), depth)
-    if isinstance(value, str):
-        return {"S": _checked_text(str.__str__(value))}
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, int | float | Decimal):
-        return {"N": _number(value)}
-    if isinstance(value, bytes | bytearray | memoryview):
-        return {"B": bytes(value)}
-    if value is None:
-        return {"NULL": True}
-    if isinstance(value, Mapping | list | tuple | AbstractSet) and depth > MAX_NESTING_DEPTH:
-        msg = f"it nests deeper than DynamoDB's {MAX_NESTING_DEPTH} levels"
-        raise _RefusedError(msg)
-    if isinstance(value, Mapping):
-        return {"M": {_map_key(k): encode_value(v, depth + 1) for k, v in value.items()}}
-    if isinstance(value, list | tuple):
-        return {"L": [encode_value(element, depth + 1) for element in value]}
-    if isinstance(value, AbstractSet):
-        return _encode_set(value)
-    if isinstance(value, BaseModel):
-        return encode_value(value.model_dump(mode="python", by_alias=True), depth)
-    return encode_value(_json_form(value), depth)
-
-
-def decode_value(value: AttributeValue) -> Any:
-    """The Python value of one wire value (numbers as int or Decimal)."""
-    for kind, body in value.items():
-        decoder = _DECODERS.get(kind)
-        return body if decoder is None else decoder(body)  # S and BOOL are themselves
-    msg = "an attribute value with no type"
-    raise ValueError(msg)
-
-
-def decode_number(text: str) -> int | Decimal:
-    """An integral number as int, any other as an exact Decimal."""
-    if text.isdigit() or (text[:1] == "-" and text[1:].isdigit()):
-        return int(text)
-    number = Decimal(text)
-    if number == number.to_integral_value():
-        return int(number)
-    return number
-
-
-def wire_bytes(body: bytes | bytearray | str) -> bytes:
-    """A binary value as bytes, from bytes or from the base64 text DynamoDB's JSON holds."""
-    return base64.b64decode(body) if isinstance(body, str) else bytes(body)
-
-
-_DECODERS: dict[str, Callable[[Any], Any]] = {
-    "N": decode_number,
-    "M": lambda body: {
-        key: element["S"] if "S" in element else decode_value(element)
-        for key, element in body.items()
-    },
-    "L": lambda body: [
-        element["S"] if "S" in element else decode_value(element) for element in body
-    ],
-    "B": wire_bytes,
-    "NULL": lambda _: None,
-    "SS": set,
-    "NS": lambda body: {decode_number(number) for number in body},
-    "BS": lambda body: {wire_bytes(element) for element in body},
-}
-
-
-@lru_cache(maxsize=1024)
-def rebuildable_set_fields(model_class: type[BaseModel]) -> frozenset[str]:
-    """Attribute names whose annotation is a plain set, so an empty one is stored as absent."""
-    return frozenset(
-        _stored_name(name, field)
-        for name, field in model_class.model_fields.items()
-        if (get_origin(field.annotation) or field.annotation) in _SET_ORIGINS
-    )
-
-
+_Recipe = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, Any], ...]]
+"""The attributes to thaw, those to drop (entity, computed), and absent fields to fill."""
+_MAX_RECIPES = 64
+"""Classes (and entity attributes) whose reads a layout of names remembers."""
 _EMPTY_SET = object()
 """Stands for a new empty set in a read plan (a set itself would be shared)."""
 
@@ -411,6 +405,12 @@ class _ReadPlan(NamedTuple):
     """Stored names of the fields an absent attribute reads back as None for."""
     computed: frozenset[str]
     """Stored names of computed fields: written by every write, dropped before validation."""
+    reader: Reader
+    """The class's generated reader of wire items."""
+    compact: frozenset[str]
+    """Stored names whose validation takes a frozen (plain-form) value and copies it."""
+    model: type[BaseModel]
+    """The class read."""
 
 
 @lru_cache(maxsize=1024)
@@ -419,7 +419,7 @@ def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
     absent_values: dict[str, Any] = {}
     absent_reads_none: set[str] = set()
     for name, field in model_class.model_fields.items():
-        stored = _stored_name(name, field)
+        stored = stored_name(name, field)
         if stored != name:
             field_names[stored] = name
         if (get_origin(field.annotation) or field.annotation) in _SET_ORIGINS:
@@ -430,7 +430,12 @@ def _read_plan(model_class: type[BaseModel]) -> _ReadPlan:
         elif not field.is_required() and field.default_factory is None and field.default is None:
             absent_reads_none.add(stored)
     computed = computed_attributes(model_class)
-    return _ReadPlan(field_names, absent_values, frozenset(absent_reads_none), computed)
+    compiled = compiled_model(model_class)
+    return _ReadPlan(
+        field_names, absent_values, frozenset(absent_reads_none), computed,
+        generated_reader(compiled.readable, computed, absent_values, _EMPTY_SET),
+        compiled.takes_compact, model_class,
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=1024)
@@ -446,12 +451,8 @@ def computed_attributes(model_class: type[BaseModel]) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def stored_attributes(model_class: type[BaseModel]) -> tuple[str, ...]:
     """The names the model's fields are stored under, computed fields included."""
-    fields = tuple(_stored_name(name, field) for name, field in model_class.model_fields.items())
+    fields = tuple(stored_name(name, field) for name, field in model_class.model_fields.items())
     return fields + tuple(sorted(computed_attributes(model_class)))
-
-
-def _stored_name(name: str, field: FieldInfo) -> str:
-    return field.serialization_alias or field.alias or name
 
 
 def _admits_none(annotation: object) -> bool:
@@ -499,67 +500,3 @@ def _unserializable(item: KeyValueItem) -> str:
         except Exception:  # noqa: BLE001, PERF203 - only after a failed dump
             failing.append(name)
     return ", ".join(failing) if failing else "the item"
-
-
-def _checked_text(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        msg = "a string is not valid Unicode (it holds a lone surrogate)"
-        raise _RefusedError(msg) from None
-    return value
-
-
-def _number(value: float | Decimal) -> str:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            msg = f"{value} is not a finite number"
-            raise _RefusedError(msg)
-        value = Decimal(repr(value))
-    elif isinstance(value, int):
-        value = Decimal(value)
-    try:
-        return normalized_number(value)
-    except ValueError as exc:
-        raise _RefusedError(str(exc)) from None
-
-
-def _map_key(key: object) -> str:
-    if isinstance(key, str):
-        return _checked_text(key)
-    form = _json_form(key)
-    return _checked_text(form if isinstance(form, str) else str(form))
-
-
-def _encode_set(values: AbstractSet[Any]) -> AttributeValue:
-    if not values:
-        return {"L": []}
-    kinds = {type(value) for value in values}
-    if kinds == {str}:
-        return {"SS": sorted(v if v.isascii() else _checked_text(v) for v in values)}
-    if kinds <= _NUMBER_TYPES:
-        return {"NS": sorted({_number(value) for value in values})}
-    if kinds == {bytes}:
-        return {"BS": sorted(values)}
-    if bytes in kinds:  # bytes beside anything else: no set type holds both
-        msg = "a set must hold only strings, only numbers or only bytes"
-        raise _RefusedError(msg)
-    return _encode_set_of_json_forms([_json_form(value) for value in values])
-
-
-def _encode_set_of_json_forms(forms: list[Any]) -> AttributeValue:
-    # Enums, UUIDs, str subclasses...: their JSON form decides the set's type.
-    if all(isinstance(form, str) for form in forms):
-        return {"SS": sorted({_checked_text(str.__str__(form)) for form in forms})}
-    if all(isinstance(form, int | float) and not isinstance(form, bool) for form in forms):
-        return {"NS": sorted({_number(form) for form in forms})}
-    msg = "a set must hold only strings, only numbers or only bytes"
-    raise _RefusedError(msg)
-
-
-def _json_form(value: object) -> Any:
-    try:
-        return to_jsonable_python(value)
-    except (PydanticSerializationError, ValueError):  # UnicodeDecodeError: bytes not UTF-8
-        msg = f"a {type(value).__name__} value has no DynamoDB form"
-        raise _RefusedError(msg) from None

@@ -17,7 +17,7 @@ from ._limits import partition_key_problem, sort_key_problem
 
 if TYPE_CHECKING:
     from ._indexes import IndexQuery
-    from ._limits import Item
+    from ._limits import ItemView
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,7 @@ class KeyQuery:
     index: IndexQuery | None = None
     consistent: bool | None = None
 
-    def position(self, item: Item) -> Position:
+    def position(self, item: ItemView) -> Position:
         """Where `item` stands in this query's order, to resume after it."""
         return index_position(None if self.index is None else self.index.spec, item)
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from ._conditions import KeyQuery
     from ._entities import OnOther
     from ._indexes import IndexQuery, IndexSpec, Position
-    from ._limits import Item
+    from ._limits import Item, ItemView
     from ._reads import Hydrate
     from ._steps import Plan
     from ._where import Condition
@@ -194,21 +194,21 @@ class StoreCore(Boundary):
 
     # --- plans of the adapter's steps, with this store's settings ----------------------
 
-    def _fetch(self, pk: str, sk: str) -> Plan[Item | None]:
+    def _fetch(self, pk: str, sk: str) -> Plan[ItemView | None]:
         return plans.fetch(pk, sk)
 
     def _select(
         self, query: KeyQuery, after: Position | None, limit: int | None
-    ) -> Plan[list[Item]]:
+    ) -> Plan[list[ItemView]]:
         return plans.select(query, after, limit)
 
-    def _fetch_many(self, keys: Sequence[Key]) -> Plan[dict[Key, Item]]:
+    def _fetch_many(self, keys: Sequence[Key]) -> Plan[dict[Key, ItemView]]:
         return plans.fetch_many(keys, self._backoff())
 
     def _store_many(self, items: dict[Key, Item]) -> Plan[None]:
         return plans.store_many(items, self._backoff())
 
-    def _whole_items(self, entries: list[Item]) -> Plan[list[Item | None]]:
+    def _whole_items(self, entries: Sequence[ItemView]) -> Plan[list[ItemView | None]]:
         return plans.whole_items(entries, self._backoff())
 
     def _backoff(self) -> Backoff:

@@ -24,7 +24,7 @@ from ._limits import MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from ._limits import Item
+    from ._limits import Item, ItemView
 
 Position = str | tuple[str, str, str]
 """Where an item stands in a query: its sort key, or (index sort key, pk, sk) in an index."""
@@ -355,7 +355,7 @@ def _index_key_problem(value: Mapping[str, object], limit: int) -> str | None:
     return None
 
 
-def index_position(spec: IndexSpec | None, item: Item) -> Position:
+def index_position(spec: IndexSpec | None, item: ItemView) -> Position:
     """Where `item` stands in a query's order.
 
     For the table, its sort key; for an index, its index sort key ("" for an index

@@ -10,6 +10,7 @@ plus, per element, one byte and the element (a map element also its key).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ MAX_NUMBER_EXPONENT: Final = 125
 """The largest magnitude is 9.99...9 (38 digits) x 10^125."""
 MIN_NUMBER_EXPONENT: Final = -130
 """The smallest non-zero magnitude is 1 x 10^-130."""
+MAX_NAME_BYTES: Final = 65_536
+"""Attribute names are shorter than 64 KB (DynamoDB's naming rules)."""
 MAX_NESTING_DEPTH: Final = 32
 """Levels of nesting, the item itself counting as the first."""
 CONTAINER_OVERHEAD_BYTES: Final = 3
@@ -35,6 +38,22 @@ AttributeValue = dict[str, Any]
 """One value in DynamoDB's wire form, e.g. ``{"S": "abc"}`` or ``{"L": [...]}``."""
 Item = dict[str, Any]
 """An item in DynamoDB's wire form: attribute name to value."""
+ItemView = Mapping[str, Any]
+"""An item as an adapter reads it back: its wire form, or a Mapping onto it (`CompactItem`)."""
+
+
+class SizedItem(dict[str, Any]):
+    """An item in wire form that carries its size, and its plain form, from the codec.
+
+    The codec computed both while encoding the item; a store that keeps them (the
+    in-memory one) takes them from here instead of computing them again from the wire
+    form. To everything else it is the dict it is.
+    """
+
+    __slots__ = ("kept", "size")
+    size: int
+    kept: list[Any]
+    """Each attribute's plain form, in the dict's order (`CompactItem`'s kept values)."""
 
 
 def key_problem(pk: object, sk: object) -> str | None:
@@ -55,10 +74,13 @@ def sort_key_problem(sk: object, name: str = "sk") -> str | None:
 def _key_part_problem(name: str, value: object, limit: int) -> str | None:
     if not isinstance(value, str):
         return f"{name} must be a str, not {type(value).__name__}"
-    try:
-        size = len(value.encode("utf-8"))
-    except UnicodeEncodeError:
-        return f"{name} is not valid Unicode (it holds a lone surrogate)"
+    if value.isascii():  # the common case: one byte a character, nothing to encode
+        size = len(value)
+    else:
+        try:
+            size = len(value.encode("utf-8"))
+        except UnicodeEncodeError:
+            return f"{name} is not valid Unicode (it holds a lone surrogate)"
     if size == 0:
         return f"{name} must not be empty"
     if size > limit:

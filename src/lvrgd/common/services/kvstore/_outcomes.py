@@ -31,7 +31,7 @@ from ._writes import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ._limits import Item
+    from ._limits import ItemView
     from ._steps import Plan, Reason
 
 
@@ -64,15 +64,17 @@ def condition_failure(
     return error or _natural_error(operation, write, old, entity_attribute)
 
 
-def met_or_read(pk: str, sk: str, item: Item | None, *, has_item: bool) -> Plan[Item | None]:
+def met_or_read(
+    pk: str, sk: str, item: ItemView | None, *, has_item: bool
+) -> Plan[ItemView | None]:
     """The item a failed condition met: the engine's, or read now when it gave none."""
     if has_item:
         return item
-    found: Item | None = yield Call(Op.GET, {"pk": pk, "sk": sk, "consistent": True})
+    found: ItemView | None = yield Call(Op.GET, {"pk": pk, "sk": sk, "consistent": True})
     return found
 
 
-def already_applied(write: Write, old: Item | None) -> bool:
+def already_applied(write: Write, old: ItemView | None) -> bool:
     """Whether `old`, the item at the write's key, is what the write itself leaves there."""
     if isinstance(write, Create):
         return old is not None and same_item(old, write.item)
@@ -109,13 +111,13 @@ def cancellation_reasons(
     return errors
 
 
-def same_item(left: Item, right: Item) -> bool:
+def same_item(left: ItemView, right: ItemView) -> bool:
     """Whether two wire items hold the same values (sets compared as sets)."""
-    return bool(_canonical(left) == _canonical(right))
+    return bool(_canonical(dict(left.items())) == _canonical(dict(right.items())))
 
 
 def _natural_error(
-    operation: str, write: Write, old: Item | None, entity_attribute: str
+    operation: str, write: Write, old: ItemView | None, entity_attribute: str
 ) -> KeyValueStoreError:
     """The error of a condition the engine found false where our evaluation finds it true.
 

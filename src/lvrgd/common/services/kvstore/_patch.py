@@ -43,7 +43,7 @@ from ._where import Condition, Path, Segment, _adapter, resolve
 
 if TYPE_CHECKING:
     from ._indexes import Indexes
-    from ._limits import AttributeValue, Item
+    from ._limits import AttributeValue, Item, ItemView
 
 VERSION = "version"
 _EXACT = Context(prec=300, Emax=999, Emin=-999)
@@ -554,7 +554,7 @@ def patch_request(patch: Patch) -> PatchRequest:  # noqa: C901, PLR0912, PLR0915
 
 
 def patch_error(
-    operation: str, patch: Patch, stored: Item | None, entity_attribute: str
+    operation: str, patch: Patch, stored: ItemView | None, entity_attribute: str
 ) -> KeyValueStoreError | None:
     """The error `patch` meets when the item at its key is `stored`, or None.
 
@@ -588,7 +588,9 @@ def patch_error(
     return None
 
 
-def _decoded(operation: str, stored: Item | None, model: type[KeyValueItem], attribute: str) -> Any:
+def _decoded(
+    operation: str, stored: ItemView | None, model: type[KeyValueItem], attribute: str
+) -> Any:
     if stored is None:
         return None
     try:
@@ -720,7 +722,7 @@ def _delete(container: Any, key: Segment) -> None:
         container.pop(key, None)
 
 
-def validated(operation: str, patch: Patch, item: Item, entity_attribute: str) -> KeyValueItem:
+def validated(operation: str, patch: Patch, item: ItemView, entity_attribute: str) -> KeyValueItem:
     """The patched item as the model, or InvalidItemError (then nothing is written)."""
     try:
         return decode_item(operation, item, patch.model, entity_attribute)

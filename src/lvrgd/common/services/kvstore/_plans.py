@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from ._conditions import KeyQuery
     from ._indexes import Position
     from ._item import KeyValueItem
-    from ._limits import Item
+    from ._limits import Item, ItemView
     from ._patch import Patch
     from ._writes import Create, Delete, Write
 
@@ -71,7 +71,7 @@ def write(operation: str, write: Create | Update | Delete, entity_attribute: str
             raise error from original(exc)
 
 
-def patch(operation: str, patch: Patch, entity_attribute: str) -> Plan[Item | None]:
+def patch(operation: str, patch: Patch, entity_attribute: str) -> Plan[ItemView | None]:
     """Carry out a patch under its conditions; the item after it (None if not asked for).
 
     A failed condition raises what the item it met means: ItemNotFoundError,
@@ -91,15 +91,15 @@ def patch(operation: str, patch: Patch, entity_attribute: str) -> Plan[Item | No
     return after
 
 
-def fetch(pk: str, sk: str, *, consistent: bool | None = None) -> Plan[Item | None]:
+def fetch(pk: str, sk: str, *, consistent: bool | None = None) -> Plan[ItemView | None]:
     """The item at (pk, sk), or None; `consistent` None reads as the store is set to."""
-    found: Item | None = yield Call(Op.GET, {"pk": pk, "sk": sk, "consistent": consistent})
+    found: ItemView | None = yield Call(Op.GET, {"pk": pk, "sk": sk, "consistent": consistent})
     return found
 
 
-def select(query: KeyQuery, after: Position | None, limit: int | None) -> Plan[list[Item]]:
+def select(query: KeyQuery, after: Position | None, limit: int | None) -> Plan[list[ItemView]]:
     """The items `query` selects past `after`, in its order: pages until `limit` (or all)."""
-    found: list[Item] = []
+    found: list[ItemView] = []
     resume: object = None
     while True:
         wanted = None if limit is None else limit - len(found)
@@ -111,14 +111,14 @@ def select(query: KeyQuery, after: Position | None, limit: int | None) -> Plan[l
             return found
 
 
-def fetch_many(keys: Sequence[Key], backoff: Backoff) -> Plan[dict[Key, Item]]:
+def fetch_many(keys: Sequence[Key], backoff: Backoff) -> Plan[dict[Key, ItemView]]:
     """The items found at `keys` (distinct, valid), by key: chunks of 100, resent with backoff.
 
     Raises:
         StoreUnavailableError: If keys are still unread when the backoff's time is up;
             the message names them, and every later chunk's.
     """
-    found: dict[Key, Item] = {}
+    found: dict[Key, ItemView] = {}
 
     def send(chunk: list[Key]) -> Plan[list[Key] | None]:
         answer: BatchRead = yield Call(Op.BATCH_GET, {"keys": chunk})
@@ -155,7 +155,7 @@ def store_many(items: dict[Key, Item], backoff: Backoff) -> Plan[None]:
             raise _unfinished("put_many", "unwritten", left + later)
 
 
-def whole_items(entries: list[Item], backoff: Backoff) -> Plan[list[Item | None]]:
+def whole_items(entries: Sequence[ItemView], backoff: Backoff) -> Plan[list[ItemView | None]]:
     """Each index entry's whole item, in order; None where the item is gone."""
     keys = [(entry["pk"]["S"], entry["sk"]["S"]) for entry in entries]
     found = (yield from fetch_many(list(dict.fromkeys(keys)), backoff)) if keys else {}

@@ -9,23 +9,24 @@ they skip, so that ``limit`` and ``page_size`` count the items the caller receiv
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._attributes import decode_item
+from ._compact import CompactItem
 from ._errors import InvalidItemError
 
 if TYPE_CHECKING:
     from ._conditions import KeyQuery
     from ._entities import OnOther, ReadTypes
     from ._indexes import Position
-    from ._limits import Item
+    from ._limits import ItemView
     from ._steps import Plan
 
-Select = Callable[["KeyQuery", "Position | None", "int | None"], "Plan[list[Item]]"]
+Select = Callable[["KeyQuery", "Position | None", "int | None"], "Plan[Sequence[ItemView]]"]
 """The plan of a selection: the items a query selects past a position, at most a number."""
-Hydrate = Callable[["list[Item]"], "Plan[list[Item | None]]"]
+Hydrate = Callable[["Sequence[ItemView]"], "Plan[list[ItemView | None]]"]
 """The plan that finds each index entry's whole item, in order; None where it is gone."""
 
 
@@ -39,15 +40,14 @@ class Reader:
     attribute: str
     """Where items store their entity name."""
 
-    def decode(self, item: Item) -> Any:
+    def decode(self, item: ItemView) -> Any:
         """The item as the class its entity names, or None when it is to be skipped.
 
         Raises:
             InvalidItemError: If the item does not validate as that class, or names
                 another entity and `on_other` is ``"raise"``.
         """
-        tag = item.get(self.attribute)
-        entity = None if tag is None else tag.get("S")
+        entity = _entity(item, self.attribute)
         if entity is None:
             return self._decode_untagged(item)
         model_class = self.types.by_entity.get(entity) or self.types.any_entity
@@ -62,7 +62,7 @@ class Reader:
         )
         raise InvalidItemError(self.operation, _key(item, "pk"), _key(item, "sk"), reason)
 
-    def _decode_untagged(self, item: Item) -> Any:
+    def _decode_untagged(self, item: ItemView) -> Any:
         """An item stored before entity names: the first class asked for that reads it."""
         *others, last = self.types.classes
         for model_class in others:
@@ -130,11 +130,11 @@ def read_page(  # noqa: PLR0913 - each argument is a distinct part of the read
         after = query.position(found[-1])
 
 
-def _present(items: list[Item | None]) -> list[Item]:
+def _present(items: list[ItemView | None]) -> list[ItemView]:
     return [item for item in items if item is not None]
 
 
-def _kept(reader: Reader, items: list[Item]) -> list[Any]:
+def _kept(reader: Reader, items: Sequence[ItemView]) -> list[Any]:
     """`reader.decode` of each item, the skipped left out.
 
     Written out for speed (a query decodes every item it returns): an item of an asked
@@ -143,8 +143,8 @@ def _kept(reader: Reader, items: list[Item]) -> list[Any]:
     operation, attribute, by_entity = reader.operation, reader.attribute, reader.types.by_entity
     kept: list[Any] = []
     for item in items:
-        tag = item.get(attribute)
-        model_class = None if tag is None else by_entity.get(tag.get("S"))
+        entity = _entity(item, attribute)
+        model_class = None if entity is None else by_entity.get(entity)
         if model_class is not None:
             kept.append(decode_item(operation, item, model_class, attribute))
         else:
@@ -154,6 +154,15 @@ def _kept(reader: Reader, items: list[Item]) -> list[Any]:
     return kept
 
 
-def _key(item: Item, name: str) -> str:
+def _entity(item: ItemView, attribute: str) -> str | None:
+    """The entity name the item stores, or None (none stored, or not a string)."""
+    if type(item) is CompactItem:  # kept in plain form: no wire value to build
+        entity = item.plain(attribute)
+        return entity if type(entity) is str else None
+    tag = item.get(attribute)
+    return None if tag is None else tag.get("S")
+
+
+def _key(item: ItemView, name: str) -> str:
     value = item.get(name, {})
     return str(value.get("S", "?"))

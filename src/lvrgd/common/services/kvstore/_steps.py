@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable
 
     from ._batches import Key
-    from ._limits import Item
+    from ._limits import ItemView
 
 R = TypeVar("R")
 
@@ -102,7 +102,7 @@ Plan: TypeAlias = Generator[Step, Any, R]
 class Selected:
     """A QUERY's reply: items in the query's order, and where the engine would go on."""
 
-    items: list[Item]
+    items: Sequence[ItemView]
     resume: object = None
     """The engine's token to pass back as `resume`; None when the query has ended."""
 
@@ -111,7 +111,7 @@ class Selected:
 class BatchRead:
     """A BATCH_GET's reply: the items found, and the keys the engine left unprocessed."""
 
-    items: list[Item]
+    items: Sequence[ItemView]
     unprocessed: list[Key] = field(default_factory=list)
 
 
@@ -129,7 +129,7 @@ class Reason:
 
     code: str = NO_FAILURE
     message: str = ""
-    item: Item | None = None
+    item: ItemView | None = None
     has_item: bool = False
 
 
@@ -156,7 +156,7 @@ class EngineError(Exception):
         message: str = "",
         *,
         reasons: tuple[Reason, ...] = (),
-        item: Item | None = None,
+        item: ItemView | None = None,
         has_item: bool = False,
         attempts: int = 1,
     ) -> None:

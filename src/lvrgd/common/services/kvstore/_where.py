@@ -30,7 +30,7 @@ from ._attributes import _RefusedError, decode_number, encode_value, wire_bytes
 from ._errors import InvalidQueryError
 
 if typing.TYPE_CHECKING:
-    from ._limits import AttributeValue, Item
+    from ._limits import AttributeValue, ItemView
 
 M = TypeVar("M", bound=BaseModel)
 V = TypeVar("V")
@@ -539,7 +539,7 @@ class Condition(Generic[M]):
             cached = self.__dict__["_compiled"] = _compiled_by_shape(self.node)
         return cached
 
-    def holds(self, item: Item | None) -> bool:
+    def holds(self, item: ItemView | None) -> bool:
         """Whether the condition holds of the wire item `item` (None: no item)."""
         return evaluate(self.node, item or {})
 
@@ -699,7 +699,7 @@ def compile_node(node: Node) -> Compiled:  # noqa: C901 - one small renderer per
 # --- evaluating as DynamoDB does -------------------------------------------------------------
 
 
-def evaluate(node: Node, item: Item) -> bool:  # noqa: C901, PLR0911 - one branch per kind
+def evaluate(node: Node, item: ItemView) -> bool:  # noqa: C901, PLR0911 - one branch per kind
     """Whether `node` holds of the wire item `item` (empty: no item), by DynamoDB's rules."""
     if isinstance(node, And):
         return evaluate(node.left, item) and evaluate(node.right, item)
@@ -732,7 +732,7 @@ def evaluate(node: Node, item: Item) -> bool:  # noqa: C901, PLR0911 - one branc
     return _contains(found, operand)
 
 
-def resolve(item: Item, segments: tuple[Segment, ...]) -> AttributeValue | None:
+def resolve(item: ItemView, segments: tuple[Segment, ...]) -> AttributeValue | None:
     """The value at `segments` in `item`, or None where the path leads nowhere."""
     current: AttributeValue | None = None
     for index, segment in enumerate(segments):
@@ -751,7 +751,7 @@ def resolve(item: Item, segments: tuple[Segment, ...]) -> AttributeValue | None:
     return current
 
 
-def _value(operand: Operand, item: Item) -> AttributeValue | None:
+def _value(operand: Operand, item: ItemView) -> AttributeValue | None:
     if isinstance(operand, Value):
         return operand.wire
     found = resolve(item, operand.segments)

@@ -28,7 +28,7 @@ from ._errors import (
     VersionConflictError,
 )
 from ._item import KeyValueItem, VersionedItem
-from ._limits import Item, key_problem
+from ._limits import Item, ItemView, key_problem
 from ._where import Condition
 
 if TYPE_CHECKING:
@@ -325,7 +325,7 @@ def _check_key(operation: str, pk: str, sk: str) -> None:
 def condition_error(  # noqa: PLR0911 - one outcome per kind of write and failure
     operation: str,
     write: Write,
-    stored: Item | None,
+    stored: ItemView | None,
     entity_attribute: str = DEFAULT_ENTITY_ATTRIBUTE,
 ) -> KeyValueStoreError | None:
     """The error `write` meets when the item at its key is `stored` (None: no item).
@@ -359,7 +359,7 @@ def condition_error(  # noqa: PLR0911 - one outcome per kind of write and failur
 
 
 def met_item(
-    operation: str, stored: Item | None, model: type[BaseModel] | None, entity_attribute: str
+    operation: str, stored: ItemView | None, model: type[BaseModel] | None, entity_attribute: str
 ) -> Any:
     """The item a failed condition met, as `model`; None if absent or not such an item."""
     if stored is None or model is None or not issubclass(model, KeyValueItem):
@@ -370,7 +370,7 @@ def met_item(
         return None
 
 
-def stored_version(stored: Item) -> int | None:
+def stored_version(stored: ItemView) -> int | None:
     """The version attribute of a stored item, if it holds a whole number."""
     value = stored.get(VERSION, {}).get("N")
     try:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from lvrgd.common.services.kvstore._batches import Key
+    from lvrgd.common.services.kvstore._compact import CompactItem
     from lvrgd.common.services.kvstore._conditions import KeyQuery
     from lvrgd.common.services.kvstore._indexes import IndexSpec, Position
     from lvrgd.common.services.kvstore._limits import Item
@@ -139,16 +140,17 @@ class MemoryEngine:
         self._table.apply(write)
 
     def _patch(self, operation: str, patch: Patch) -> Item:
-        stored = self._table.get(patch.pk, patch.sk)
+        kept = self._table.get(patch.pk, patch.sk)
+        stored = None if kept is None else kept.wire()
         if patch_error(operation, patch, stored, self._entity_attribute) is not None:
-            raise EngineError(CONDITION_FAILED, item=stored, has_item=True)
+            raise EngineError(CONDITION_FAILED, item=kept, has_item=True)
         after = apply_patch(operation, patch, stored)
         validated(operation, patch, after, self._entity_attribute)
         check_item_size(operation, patch.pk, patch.sk, after)
         self._table.put(patch.pk, patch.sk, after)
         return after
 
-    def _get(self, pk: str, sk: str, *, consistent: bool | None) -> Item | None:
+    def _get(self, pk: str, sk: str, *, consistent: bool | None) -> CompactItem | None:
         del consistent  # every read of the table is current
         return self._table.get(pk, sk)
 

@@ -22,9 +22,9 @@ from lvrgd.common.services.kvstore._indexes import TABLE_KEYS, included_attribut
 from ._partition import Partition
 
 if TYPE_CHECKING:
+    from lvrgd.common.services.kvstore._compact import CompactItem
     from lvrgd.common.services.kvstore._conditions import KeyQuery
     from lvrgd.common.services.kvstore._indexes import IndexSpec
-    from lvrgd.common.services.kvstore._limits import Item
 
 IndexPropagation = Literal["immediate", "manual", "random"]
 """When a write shows in the global indexes: at once, on `propagate_indexes()`, or later."""
@@ -34,7 +34,7 @@ MAX_RANDOM_LAG = 6
 
 Key = tuple[str, str]
 Position = tuple[str, str, str]
-Entry = tuple[str, Position, "Item"]
+Entry = tuple[str, Position, "CompactItem"]
 """Where an item stands in an index (index pk, position) and what the index holds of it."""
 
 
@@ -60,22 +60,21 @@ class IndexView:
             keys = dict.fromkeys((*TABLE_KEYS, *spec.key_attributes))
             self._held = (*keys, *included_attributes(spec, entity_attribute))
 
-    def entry(self, item: Item) -> Entry | None:
+    def entry(self, item: CompactItem) -> Entry | None:
         """Where `item` stands in the index and what it holds of it; None if not in it."""
-        index_pk = item.get(self._pk)
-        if index_pk is None or "S" not in index_pk:
+        index_pk = item.plain(self._pk)
+        if type(index_pk) is not str:  # absent, or not a string: not in the index
             return None
         if self._sk is None:
             index_sk = ""
         else:
-            value = item.get(self._sk)
-            if value is None or "S" not in value:
+            index_sk = item.plain(self._sk)
+            if type(index_sk) is not str:
                 return None
-            index_sk = value["S"]
-        position = (index_sk, item["pk"]["S"], item["sk"]["S"])
+        position = (index_sk, item.plain("pk"), item.plain("sk"))
         held = self._held
-        projected = item if held is None else {name: item[name] for name in held if name in item}
-        return index_pk["S"], position, projected
+        projected = item if held is None else item.project(held)
+        return index_pk, position, projected
 
     def show(self, key: Key, entry: Entry | None) -> None:
         """Make the index hold `entry` for the table item at `key` (None: not hold it)."""
@@ -98,7 +97,9 @@ class IndexView:
             into.put(position, projected)
             self._where[key] = (index_pk, position)
 
-    def select(self, query: KeyQuery, *, after: Position | None, limit: int | None) -> list[Item]:
+    def select(
+        self, query: KeyQuery, *, after: Position | None, limit: int | None
+    ) -> list[CompactItem]:
         """The entries `query` selects, in its order, past `after`, at most `limit`."""
         partition = self._partitions.get(query.pk)
         if partition is None:

@@ -19,7 +19,7 @@ from lvrgd.common.services.kvstore._conditions import (
 )
 
 if TYPE_CHECKING:
-    from lvrgd.common.services.kvstore._limits import Item
+    from lvrgd.common.services.kvstore._compact import CompactItem
 
 _LAST_CODE_POINT = sys.maxunicode
 K = TypeVar("K", str, tuple[str, str, str])
@@ -44,18 +44,18 @@ class Partition(Generic[K]):
     def __init__(self, *, positions: bool = False) -> None:
         """Start empty."""
         self._sort_keys: list[K] = []
-        self._items: dict[K, Item] = {}
+        self._items: dict[K, CompactItem] = {}
         self._key: Any = _INDEX_SORT_KEY if positions else None
 
     def __len__(self) -> int:
         """The number of items."""
         return len(self._items)
 
-    def get(self, sk: K) -> Item | None:
+    def get(self, sk: K) -> CompactItem | None:
         """The item at `sk`, or None."""
         return self._items.get(sk)
 
-    def put(self, sk: K, item: Item) -> None:
+    def put(self, sk: K, item: CompactItem) -> None:
         """Store `item` at `sk`, replacing what is there."""
         if sk not in self._items:
             insort(self._sort_keys, sk)
@@ -73,7 +73,7 @@ class Partition(Generic[K]):
         descending: bool,
         after: K | None = None,
         limit: int | None = None,
-    ) -> list[Item]:
+    ) -> list[CompactItem]:
         """The items meeting `condition`, in order, past the sort key `after`, at most `limit`."""
         start, stop = self._span(condition)
         if after is not None and descending:
