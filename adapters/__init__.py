@@ -44,6 +44,11 @@ BACKENDS: dict[str, str] = {
     "ministack": "ministack:MinistackHarness",
     "dynamodb-local": "dynamodb_local:DynamoDBLocalHarness",
     "endpoint": "endpoint:EndpointHarness",
+    "moto-async": "moto:MotoHarness",
+    "dynalite-async": "dynalite:DynaliteHarness",
+    "ministack-async": "ministack:MinistackHarness",
+    "dynamodb-local-async": "dynamodb_local:DynamoDBLocalHarness",
+    "endpoint-async": "endpoint:EndpointHarness",
 }
 """Backend name to the harness class that brings it up, as ``module:Class`` here.
 
@@ -52,7 +57,7 @@ suffix: the same harness, whose async stores the contract suite drives in sync f
 """
 ASYNC_SUFFIX = "-async"
 
-ONLY_BY_NAME = frozenset({"endpoint"})
+ONLY_BY_NAME = frozenset({"endpoint", "endpoint-async"})
 """Backends that run only when named: they need the user's endpoint and credentials."""
 _SEEDED_MEMORY = re.compile(r"memory-random-\d{1,9}")
 

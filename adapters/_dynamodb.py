@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
 
-    from lvrgd.common.services.kvstore import IndexSpec, KeyValueStore
+    from lvrgd.common.services.kvstore import AsyncKeyValueStore, IndexSpec, KeyValueStore
     from lvrgd.common.services.logging import LoggingService
 
     from ._harness import Feature
@@ -86,13 +86,7 @@ class EngineHarness:
             table_indexes: The indexes the table has, when they should differ from the
                 declared ones (a test of `ping`); None: the declared ones.
         """
-        if self._pool is None:
-            msg = f"{self.name}: start() the harness before asking for a store"
-            raise RuntimeError(msg)
-        leased = self._pool.lease(indexes if table_indexes is None else table_indexes)
-        config = leased
-        if table_indexes is not None and table_indexes != indexes:
-            config = DynamoDBConfig.model_validate({**dict(leased), "indexes": indexes})
+        leased, config = self._lease(indexes, table_indexes)
         store = DynamoDBService(logger, config)
         self._leased[id(store)] = leased  # back to the pool under the table's own indexes
         return store
@@ -100,6 +94,42 @@ class EngineHarness:
     def release(self, store: KeyValueStore) -> None:
         """Close the store; its table serves a later test."""
         store.close()
+        self._give_back(store)
+
+    def new_async_store(
+        self,
+        logger: LoggingService,
+        indexes: tuple[IndexSpec, ...] = (),
+        *,
+        table_indexes: tuple[IndexSpec, ...] | None = None,
+    ) -> AsyncKeyValueStore:
+        """An AsyncDynamoDBService on an empty table of the pool, as `new_store` makes one."""
+        from lvrgd.common.services.dynamodb import AsyncDynamoDBService  # noqa: PLC0415 - the extra
+
+        leased, config = self._lease(indexes, table_indexes)
+        store = AsyncDynamoDBService(logger, config)
+        self._leased[id(store)] = leased
+        return store
+
+    async def release_async(self, store: AsyncKeyValueStore) -> None:
+        """Close an async store; its table serves a later test."""
+        await store.aclose()
+        self._give_back(store)
+
+    def _lease(
+        self, indexes: tuple[IndexSpec, ...], table_indexes: tuple[IndexSpec, ...] | None
+    ) -> tuple[DynamoDBConfig, DynamoDBConfig]:
+        """An empty table of the pool (its own config), and the config a store declares."""
+        if self._pool is None:
+            msg = f"{self.name}: start() the harness before asking for a store"
+            raise RuntimeError(msg)
+        leased = self._pool.lease(indexes if table_indexes is None else table_indexes)
+        config = leased
+        if table_indexes is not None and table_indexes != indexes:
+            config = DynamoDBConfig.model_validate({**dict(leased), "indexes": indexes})
+        return leased, config
+
+    def _give_back(self, store: object) -> None:
         config = self._leased.pop(id(store), None)
         if config is not None and self._pool is not None:
             self._pool.give_back(config)

@@ -56,12 +56,15 @@ INDEX_NAMES = frozenset({"IndexSpec"})
 """Secondary indexes: their declarations."""
 CONDITION_NAMES = frozenset({"Condition", "ConditionFailedError", "where"})
 """Typed conditions on writes."""
-ASYNC_NAMES = frozenset({"AsyncKeyValueStore", "AsyncInMemoryKeyValueStore"})
-"""The port in async form, and its in-memory adapter."""
+ASYNC_NAMES = frozenset(
+    {"AsyncKeyValueStore", "AsyncInMemoryKeyValueStore", "AsyncDynamoDBService"}
+)
+"""The port in async form, and its adapters."""
 
 HOME_PACKAGE = {
     "AsyncKeyValueStore": "kvstore",
     "AsyncInMemoryKeyValueStore": "memory",
+    "AsyncDynamoDBService": "dynamodb",
     "delete_table": "dynamodb",
     **dict.fromkeys(ERROR_TAXONOMY_NAMES, "kvstore"),
     "Page": "kvstore",

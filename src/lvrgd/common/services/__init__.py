@@ -1,8 +1,8 @@
 """lvrgd.common.services: a typed key-value port for single-table DynamoDB.
 
 The DynamoDB names are imported on first use, so that a program using only the
-in-memory store never pays for importing boto3; so is the async in-memory store,
-which imports anyio.
+in-memory store never pays for importing boto3; so are the async stores, which
+import anyio (and httpx, for AsyncDynamoDBService).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from .memory import InMemoryKeyValueStore
 
 if TYPE_CHECKING:
     from .dynamodb import (
+        AsyncDynamoDBService,
         DynamoDBBaseModel,
         DynamoDBConfig,
         DynamoDBService,
@@ -49,10 +50,18 @@ if TYPE_CHECKING:
     from .memory import AsyncInMemoryKeyValueStore
 
 _IMPORTED_ON_FIRST_USE = frozenset(
-    {"DynamoDBBaseModel", "DynamoDBConfig", "DynamoDBService", "create_table", "delete_table"}
+    {
+        "AsyncDynamoDBService",
+        "DynamoDBBaseModel",
+        "DynamoDBConfig",
+        "DynamoDBService",
+        "create_table",
+        "delete_table",
+    }
 )
 
 __all__ = [
+    "AsyncDynamoDBService",
     "AsyncInMemoryKeyValueStore",
     "AsyncKeyValueStore",
     "Condition",

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 class SendsRequests(Protocol):
     """What the mixin asks of an adapter's driver, sync or async."""
 
-    endpoint: str
+    @property
+    def endpoint(self) -> str | None:
+        """The endpoint requests go to (None while an async driver has not resolved it)."""
+        ...
 
     def last_attempts(self) -> int | None:
         """How many requests the last failed call sent (None if unknown)."""
@@ -72,7 +75,7 @@ class DynamoDBTable:
             attempts = self._driver.last_attempts()
         return translate(
             error, operation, pk, sk, table=self._table,
-            endpoint=self._driver.endpoint, attempts=attempts,
+            endpoint=self._driver.endpoint or "?", attempts=attempts,
         )  # fmt: skip
 
     def ping_failure(self, error: Exception) -> str:
