@@ -37,6 +37,7 @@ SECTION_TITLES = (
     "Goals",
     "Earlier goals",
     "Peers and the floor",
+    "Async form",
     "Ratios against the raw client (canned engine)",
     "DynamoDBService against each peer (canned engine)",
     "Every engine in detail",
@@ -594,6 +595,9 @@ def _sections(results: dict[str, Any], run: Run) -> dict[str, list[str]]:
     peers = _result(results, "peers")
     if peers is not None:
         sections["Peers and the floor"] = _peers_section(peers)
+    async_form = _result(results, "async")
+    if async_form is not None:
+        sections["Async form"] = async_form["markdown"]
     if canned is not None:
         sections["Ratios against the raw client (canned engine)"] = _ratio_section(canned)
         sections["DynamoDBService against each peer (canned engine)"] = _peer_section(canned)

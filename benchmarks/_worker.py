@@ -24,6 +24,7 @@ SUITES = (
     *(f"engine:{engine}" for engine in ENGINES),
     "memory",
     "peers",
+    "async",
     "scaling:memory",
     "scaling:moto",
     "coldstart",
@@ -46,6 +47,10 @@ def run_suite(suite: str, plan_name: str) -> dict[str, Any]:
         from . import peers  # noqa: PLC0415
 
         return peers.run(plan)
+    if kind == "async":
+        from . import async_suite  # noqa: PLC0415
+
+        return async_suite.run(plan)
     if kind == "scaling":
         from . import _memory_suite  # noqa: PLC0415
 
