@@ -399,6 +399,7 @@ def test_dynamodb_base_model_subclass_validates_and_round_trips_through_json() -
 
 def test_dynamodb_package_exports_the_documented_names() -> None:
     assert sorted(dynamodb_package.__all__) == [
+        "AsyncDynamoDBService",
         "DynamoDBBaseModel",
         "DynamoDBConfig",
         "DynamoDBService",
