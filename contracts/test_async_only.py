@@ -93,6 +93,7 @@ async def test_50_concurrent_creates_of_one_key_one_succeeds_49_already_exist(
     assert stored.name == winners[0]
 
 
+@pytest.mark.serial_updates  # one winner only if updates of one item apply in turn
 async def test_50_concurrent_versioned_updates_from_one_version_have_one_winner(
     async_kvstore: AsyncKeyValueStore,
 ) -> None:
