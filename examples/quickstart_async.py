@@ -6,13 +6,24 @@ and tasks run concurrently between the store's steps. It ends with a race two ta
 run on a counter, replayed from a seed: the read-modify-write that loses an update,
 the VersionedItem that catches it, and the patch that cannot lose one.
 
-Runs on the in-memory store in async form:
+Runs on the in-memory store in async form by default:
 
     uv run python examples/quickstart_async.py
+
+and on DynamoDB with AsyncDynamoDBService (``lvrgd-common[async]``) when given an
+endpoint and a table, which it creates if it is missing; the transactions need an
+engine that has them (DynamoDB Local, moto, ministack or AWS; not dynalite):
+
+    uv run python examples/quickstart_async.py --endpoint http://localhost:8000 --table shop
+
+Each run writes under a customer key of its own and deletes what it wrote at the end,
+so it can run again and again against the same table. The race at the end runs on the
+in-memory store, whose seed replays it.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import uuid
 from datetime import date
@@ -25,11 +36,13 @@ from lvrgd.common.services import (
     AsyncInMemoryKeyValueStore,
     AsyncKeyValueStore,
     ConditionFailedError,
+    DynamoDBConfig,
     KeyValueItem,
     LoggingService,
     TransactionCanceledError,
     VersionConflictError,
     VersionedItem,
+    create_table,
 )
 from lvrgd.common.services.conditions import where
 
@@ -149,16 +162,42 @@ async def races() -> None:
         print(f"seed {lost[0]} again, with a version: count {count}, {conflicts} conflict refused")
 
 
-async def main() -> int:
-    """Run the quickstart on the async in-memory store."""
+async def main(endpoint: str | None, config: DynamoDBConfig) -> int:
+    """Run the quickstart on the async in-memory store, or on DynamoDB at `endpoint`."""
     logger.remove()
     logger.add(sys.stdout, level="WARNING", format="  log: {level} {message} {extra}")
-    print("store: in memory, async")
-    async with AsyncInMemoryKeyValueStore(LoggingService("quickstart")) as store:
-        await run(store, f"ada-{uuid.uuid4().hex[:8]}")
+    log = LoggingService("quickstart")
+    customer = f"ada-{uuid.uuid4().hex[:8]}"  # this run's own partition
+    if endpoint is None:
+        print("store: in memory, async")
+        async with AsyncInMemoryKeyValueStore(log) as store:
+            await run(store, customer)
+    else:
+        # Imported here: it needs the lvrgd-common[async] extra, the twin does not.
+        from lvrgd.common.services.dynamodb import AsyncDynamoDBService  # noqa: PLC0415
+
+        print(f"store: DynamoDB table {config.table_name!r} at {endpoint}, async")
+        async with AsyncDynamoDBService(log, config) as service:
+            if not await service.ping():
+                print("the table is not reachable (see the log)", file=sys.stderr)
+                return 1
+            await run(service, customer)
     await races()
     return 0
 
 
+def cli(argv: list[str] | None = None) -> int:
+    """Read the arguments, create the table if one is named, and run `main`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", help="DynamoDB endpoint URL; omit for the in-memory store")
+    parser.add_argument("--table", default="lvrgd-quickstart", help="DynamoDB table name")
+    parser.add_argument("--region", default="us-east-1", help="AWS region")
+    args = parser.parse_args(argv)
+    config = DynamoDBConfig(table_name=args.table, region=args.region, endpoint_url=args.endpoint)
+    if args.endpoint is not None:
+        create_table(config)  # blocking, so before the event loop starts
+    return anyio.run(main, args.endpoint, config)
+
+
 if __name__ == "__main__":
-    sys.exit(anyio.run(main))
+    sys.exit(cli())
