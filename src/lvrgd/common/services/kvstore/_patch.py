@@ -39,6 +39,7 @@ from ._errors import (
 )
 from ._item import KeyValueItem, VersionedItem
 from ._limits import MAX_NUMBER_DIGITS, key_problem, normalized_number
+from ._placeholders import Placeholders
 from ._where import Condition, Path, Segment, _adapter, resolve
 
 if TYPE_CHECKING:
@@ -472,33 +473,10 @@ class PatchRequest:
     values: dict[str, AttributeValue]
 
 
-def patch_request(patch: Patch) -> PatchRequest:  # noqa: C901, PLR0912, PLR0915 - one clause per kind
+def patch_request(patch: Patch) -> PatchRequest:  # noqa: C901, PLR0912 - one clause per kind
     """The UpdateExpression and ConditionExpression that carry out `patch`."""
-    names: dict[str, str] = {} if patch.upsert else {"#pk": "pk"}
-    values: dict[str, AttributeValue] = {}
-
-    def name(attribute: str) -> str:
-        for placeholder, known in names.items():
-            if known == attribute:
-                return placeholder
-        placeholder = f"#p{len(names)}"
-        names[placeholder] = attribute
-        return placeholder
-
-    def path(segments: tuple[Segment, ...]) -> str:
-        text = ""
-        for segment in segments:
-            text += (
-                f"[{segment}]"
-                if isinstance(segment, int)
-                else ("." if text else "") + name(segment)
-            )
-        return text
-
-    def value(wire: AttributeValue) -> str:
-        placeholder = f":p{len(values)}"
-        values[placeholder] = wire
-        return placeholder
+    placeholders = Placeholders("p", None if patch.upsert else {"#pk": "pk"})
+    name, path, value = placeholders.name, placeholders.path, placeholders.value
 
     sets: list[str] = []
     removes: list[str] = []
@@ -545,9 +523,11 @@ def patch_request(patch: Patch) -> PatchRequest:  # noqa: C901, PLR0912, PLR0915
     if patch.condition is not None:
         compiled = patch.condition.compiled
         conditions.append(f"({compiled.expression})")
-        names.update(compiled.names)
-        values.update(compiled.values)
-    return PatchRequest(" ".join(clauses), " AND ".join(conditions), names, values)
+        placeholders.names.update(compiled.names)
+        placeholders.values.update(compiled.values)
+    return PatchRequest(
+        " ".join(clauses), " AND ".join(conditions), placeholders.names, placeholders.values
+    )
 
 
 # --- what the in-memory store does, and what a failed patch means --------------------------

@@ -28,6 +28,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._attributes import _RefusedError, decode_number, encode_value, wire_bytes
 from ._errors import InvalidQueryError
+from ._placeholders import Placeholders
 
 if typing.TYPE_CHECKING:
     from ._limits import AttributeValue, ItemView
@@ -643,34 +644,15 @@ def _flatten_operand(operand: Operand, shape: list[object], values: list[Attribu
 
 def compile_node(node: Node) -> Compiled:  # noqa: C901 - one small renderer per kind
     """`node` as a ConditionExpression with its names and values."""
-    names: dict[str, str] = {}
-    values: dict[str, AttributeValue] = {}
-
-    def name(attribute: str) -> str:
-        for placeholder, known in names.items():
-            if known == attribute:
-                return placeholder
-        placeholder = f"#c{len(names)}"
-        names[placeholder] = attribute
-        return placeholder
-
-    def path(segments: tuple[Segment, ...]) -> str:
-        text = ""
-        for segment in segments:
-            if isinstance(segment, int):
-                text += f"[{segment}]"
-            else:
-                text += ("." if text else "") + name(segment)
-        return text
+    placeholders = Placeholders("c")
+    path = placeholders.path
 
     def operand(value: Operand) -> str:
         if isinstance(value, Ref):
             return path(value.segments)
         if isinstance(value, SizeOf):
             return f"size({path(value.segments)})"
-        placeholder = f":c{len(values)}"
-        values[placeholder] = value.wire
-        return placeholder
+        return placeholders.value(value.wire)
 
     def render(part: Node) -> str:  # noqa: PLR0911 - one form per kind of node
         if isinstance(part, Compare):
@@ -693,7 +675,7 @@ def compile_node(node: Node) -> Compiled:  # noqa: C901 - one small renderer per
         return f"NOT ({render(part.inner)})"
 
     expression = render(node)
-    return Compiled(expression, names, values)
+    return Compiled(expression, placeholders.names, placeholders.values)
 
 
 # --- evaluating as DynamoDB does -------------------------------------------------------------
