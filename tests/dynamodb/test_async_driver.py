@@ -19,7 +19,8 @@ from moto import mock_aws
 from pydantic import SecretStr
 
 from lvrgd.common.services.dynamodb import DynamoDBConfig, _table
-from lvrgd.common.services.dynamodb._async_driver import AsyncDriver, new_async_driver
+from lvrgd.common.services.dynamodb._async_driver import AsyncDriver
+from lvrgd.common.services.dynamodb._async_parts import new_async_driver
 from lvrgd.common.services.dynamodb._protocol import HttpRequest, HttpResponse
 from lvrgd.common.services.kvstore import KeyValueStoreError
 
@@ -108,13 +109,12 @@ def test_a_failing_build_raises_to_its_callers_and_is_tried_again_by_the_next_ca
     assert len(transport.sent) == 1
 
 
-def test_without_credentials_nothing_is_sent() -> None:
+def test_without_credentials_nothing_is_sent(mocker: MockerFixture) -> None:
+    mocker.patch.object(_table, "credentials_of", return_value=None)  # the chain found none
     transport = Canned()
     driver = new_async_driver(_config(), transport=transport)
 
     async def main() -> None:
-        await driver.prepare()
-        driver._credentials = None  # as when the chain finds none
         with pytest.raises(NoCredentialsError):
             await driver.call("GetItem", GET)
 

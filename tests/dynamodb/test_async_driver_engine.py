@@ -19,12 +19,13 @@ from botocore.exceptions import ClientError
 from pydantic import SecretStr
 
 from lvrgd.common.services.dynamodb import DynamoDBConfig, _table, create_table
-from lvrgd.common.services.dynamodb._async_driver import AsyncDriver, new_async_driver
+from lvrgd.common.services.dynamodb._async_parts import new_async_driver
 from lvrgd.common.services.dynamodb._async_transport import AsyncBotocoreHooks
 from lvrgd.common.services.dynamodb._httpx import HttpxTransport
 from lvrgd.common.services.testing.plugin import backend_for
 
 if TYPE_CHECKING:
+    from lvrgd.common.services.dynamodb._async_driver import AsyncDriver
     from lvrgd.common.services.dynamodb._driver import Driver
 
 Params = dict[str, Any]

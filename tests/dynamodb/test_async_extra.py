@@ -70,7 +70,7 @@ def test_without_the_extra_the_async_modules_name_it_and_the_rest_works() -> Non
             from lvrgd.common.services import DynamoDBService, InMemoryKeyValueStore
             from lvrgd.common.services.dynamodb._async_transport import AsyncTransport
             errors = {}
-            for module in ("_async_driver", "_httpx"):
+            for module in ("_async_driver", "_async_credentials", "_async_parts", "_httpx"):
                 try:
                     importlib.import_module(f"lvrgd.common.services.dynamodb.{module}")
                 except ImportError as exc:
@@ -80,7 +80,7 @@ def test_without_the_extra_the_async_modules_name_it_and_the_rest_works() -> Non
         )
     )
 
-    assert set(found) == {"_async_driver", "_httpx"}
+    assert set(found) == {"_async_driver", "_async_credentials", "_async_parts", "_httpx"}
     for kind, message, name in found.values():
         assert kind == "ImportError"
         assert "lvrgd-common[async]" in message

@@ -40,13 +40,15 @@ from botocore.retries.standard import ExponentialBackoff
 from pydantic import SecretStr
 
 from lvrgd.common.services.dynamodb import DynamoDBConfig, _table
-from lvrgd.common.services.dynamodb._async_driver import AsyncDriver, new_async_driver
+from lvrgd.common.services.dynamodb._async_parts import new_async_driver
 from lvrgd.common.services.dynamodb._protocol import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from pytest_mock import MockerFixture
+
+    from lvrgd.common.services.dynamodb._async_driver import AsyncDriver
 
 KEY_ID = "AKIDPARITY"
 SECRET = "parity-secret"  # noqa: S105 - a dummy for clients that never connect

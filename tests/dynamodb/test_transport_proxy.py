@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from lvrgd.common.services import DynamoDBConfig, DynamoDBService, KeyValueItem, LoggingService
 from lvrgd.common.services.dynamodb import _table
-from lvrgd.common.services.dynamodb._async_driver import new_async_driver
+from lvrgd.common.services.dynamodb._async_parts import new_async_driver
 from lvrgd.common.services.dynamodb._errors import translate
 from lvrgd.common.services.kvstore import StoreUnavailableError
 

@@ -1,24 +1,18 @@
-"""The sync driver: runs a call's steps (`_exchange`) with a Transport and ``time.sleep``.
-
-Requests, answers, signatures and retry decisions all come from `Exchange.steps`; the
-driver only answers its steps: botocore's credentials (refreshed by botocore when they
-expire), one send through the `Transport`, one sleep.
-"""
+"""The sync driver: answers a call's steps (`_exchange`) with a Transport and ``time.sleep``."""
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import TYPE_CHECKING
 
-from ._exchange import Run, Send, Wait
+from ._exchange import Run, Send, Wait, keys_of, last_attempts
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from botocore.credentials import Credentials
 
-    from ._exchange import Exchange, Reply
+    from ._exchange import Exchange
     from ._protocol import Params
     from ._transport import Transport
 
@@ -26,17 +20,17 @@ if TYPE_CHECKING:
 class Driver:
     """Sends DynamoDB operations with botocore's signing and retry decisions.
 
-    Safe to share between threads: each call keeps its state on its own stack, and
-    the count of attempts of a thread's last failed call is kept per thread.
+    Safe to share between threads; `last_attempts` answers for the thread asking.
 
     Args:
         exchange: The call's steps: requests, signing, parsing, retry decisions.
-        credentials: botocore's credentials (refreshed by botocore when they expire),
-            or None when the chain found none: every call then raises
-            NoCredentialsError, as botocore's signer does.
+        credentials: botocore's credentials (refreshed by botocore when they expire), or
+            None when the chain found none: every call then raises NoCredentialsError.
         transport: Where requests are sent.
         sleep: How the driver waits between attempts.
     """
+
+    last_attempts = staticmethod(last_attempts)
 
     def __init__(
         self,
@@ -52,12 +46,6 @@ class Driver:
         self._credentials = credentials
         self.transport = transport
         self._sleep = sleep
-        self._failures = threading.local()
-
-    def last_attempts(self) -> int | None:
-        """How many requests this thread's last failed call sent (None if none failed)."""
-        attempts: int | None = self._failures.__dict__.pop("attempts", None)
-        return attempts
 
     def call(self, operation: str, params: Params) -> Params:
         """Send `operation` with `params` until botocore's retry mode stops it.
@@ -70,33 +58,22 @@ class Driver:
             The operation's output in DynamoDB's JSON.
 
         Raises:
-            ClientError: DynamoDB answered with an error (after the attempts allowed),
-                with ``ResponseMetadata.RetryAttempts``.
+            ClientError: DynamoDB's error, after the attempts allowed (``RetryAttempts`` set).
             ChecksumError: Every answer's body failed its CRC32 check.
             BotoCoreError: No answer came back (connection, timeout), or no credentials.
         """
-        run = Run(self._exchange, operation, params)
-        try:
+        with Run(self._exchange, operation, params) as run:
             for step in run:
                 if isinstance(step, Send):
-                    run.reply = self._send(step)
+                    try:
+                        run.reply = self.transport.send(step.request)
+                    except Exception as exc:  # noqa: BLE001 - botocore's retry mode judges it
+                        run.reply = exc
                 elif isinstance(step, Wait):
                     self._sleep(step.seconds)
                 else:
-                    credentials = self._credentials
-                    run.reply = (
-                        None if credentials is None else credentials.get_frozen_credentials()
-                    )
-        except Exception:
-            self._failures.attempts = run.sends or None
-            raise
+                    run.reply = keys_of(self._credentials)
         return run.output
-
-    def _send(self, step: Send) -> Reply:
-        try:
-            return self.transport.send(step.request)
-        except Exception as exc:  # noqa: BLE001 - botocore's retry mode judges any failure
-            return exc
 
     def close(self) -> None:
         """Close the transport."""

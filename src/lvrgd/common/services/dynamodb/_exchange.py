@@ -10,16 +10,18 @@ the error raised. It sends, sleeps and fetches nothing itself; it yields what it
 - `Send`: answer with the `HttpResponse`, or the exception sending raised;
 - `Wait`: sleep that long, then answer with None.
 
-A driver takes the steps through a `Run`, which counts the sends and keeps the output.
-`Driver` answers with a blocking transport, ``time.sleep`` and botocore's credentials;
-the async driver with an async transport, ``anyio.sleep`` and credentials resolved in a
-worker thread. Neither decides anything.
+A driver takes the steps through a `Run`, which counts the sends, keeps the output and,
+when the call fails, how many requests it sent (`last_attempts`). `Driver` answers with
+a blocking transport, ``time.sleep`` and botocore's credentials; the async driver with
+an async transport, ``anyio.sleep`` and credentials resolved in a worker thread.
+Neither decides anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -44,12 +46,16 @@ from ._signing import KeyCache, Signable, Signer, host_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator
+    from types import TracebackType
 
-    from botocore.credentials import ReadOnlyCredentials
+    from botocore.credentials import Credentials, ReadOnlyCredentials
+    from typing_extensions import Self
 
     from ._decisions import RetryDecisions
 
 _ACCEPT_ENCODING = {"Accept-Encoding": "identity"}
+# A thread's own, and an async task's own: each has its own context.
+_failed_attempts: ContextVar[int | None] = ContextVar("lvrgd_failed_attempts", default=None)
 
 
 class Keys(enum.Enum):
@@ -234,8 +240,26 @@ def _signing_keys(reply: Reply) -> ReadOnlyCredentials:
     return reply
 
 
+def keys_of(credentials: Credentials | None) -> ReadOnlyCredentials | None:
+    """The answer to a ``KEYS`` step: botocore's frozen credentials (refreshed if due), or None."""
+    return None if credentials is None else credentials.get_frozen_credentials()
+
+
+def last_attempts() -> int | None:
+    """How many requests this thread's or task's last failed call sent (None if none failed).
+
+    Asking forgets it: a second ask answers None until another call fails.
+    """
+    attempts = _failed_attempts.get()
+    _failed_attempts.set(None)
+    return attempts
+
+
 class Run:
     """One call's steps as a driver takes them: iterate, and answer each through `reply`.
+
+    Used as a context manager, a run that fails keeps its count of sends for
+    `last_attempts`.
 
     Attributes:
         reply: The answer to the step just taken; None until set (as a `Wait` wants).
@@ -250,6 +274,17 @@ class Run:
         self.reply: Reply = None
         self.sends = 0
         self._output: Params | None = None
+
+    def __enter__(self) -> Self:
+        """The run itself."""
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _: TracebackType | None
+    ) -> None:
+        """On a failure (not a cancellation), keep the count of sends for `last_attempts`."""
+        if isinstance(error, Exception):
+            _failed_attempts.set(self.sends or None)
 
     def __iter__(self) -> Run:
         """The run itself: its steps, one at a time."""

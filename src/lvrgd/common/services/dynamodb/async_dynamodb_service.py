@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from lvrgd.common.services.kvstore._async_base import AsyncKeyValueStoreBase
 
 from ._adapter import DynamoDBTable
-from ._async_driver import new_async_driver
+from ._async_parts import new_async_driver
 from ._wire import raise_engine_error
 
 if TYPE_CHECKING:
