@@ -131,12 +131,7 @@ class HttpxTransport:
 
     def _new_factory(self) -> httpcore.AsyncConnectionPool:
         """The connection factory: httpcore's pool for the endpoint or the proxy (never sent on)."""
-        verify = self._verify
-        if verify is False:
-            context = httpx.create_ssl_context(verify=False)
-        else:
-            cafile = verify if isinstance(verify, str) else get_cert_path(verify=True)
-            context = ssl.create_default_context(cafile=cafile)
+        context = _tls_context(self._verify)
         # HTTP/1.1 only: over HTTP/2, h2 drops connection-specific headers and moves Host
         # to :authority after the request was signed, which broke SigV4 in aiobotocore's
         # httpx session (aio-libs/aiobotocore PR #1085); and no local engine speaks
@@ -212,6 +207,19 @@ def _headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
         key, text = name.decode("latin-1").lower(), value.decode("latin-1")
         headers[key] = f"{headers[key]}, {text}" if key in headers else text
     return headers
+
+
+@lru_cache(maxsize=8)
+def _tls_context(verify: bool | str) -> ssl.SSLContext:  # noqa: FBT001 - the settings value
+    """The TLS settings for `verify`, made once per process and shared by every pool.
+
+    Loading a CA bundle costs some 18 ms of CPU: a store per test, or per request
+    handler, would pay it each time. A context is safe to share between connections.
+    """
+    if verify is False:
+        return httpx.create_ssl_context(verify=False)
+    cafile = verify if isinstance(verify, str) else get_cert_path(verify=True)
+    return ssl.create_default_context(cafile=cafile)
 
 
 def _tls_failure(exc: BaseException) -> bool:
