@@ -236,6 +236,7 @@ async def drive_async(
     """
     reply: Any = None
     error: EngineError | None = None
+    pause = checkpoint
     while True:
         try:
             step = plan.send(reply) if error is None else plan.throw(error)
@@ -250,10 +251,11 @@ async def drive_async(
         elif isinstance(step, Sleep):
             await sleep(step.seconds)
         else:
-            await (_anyio_checkpoint if checkpoint is None else checkpoint)()
+            pause = pause or _anyio_checkpoint()
+            await pause()
 
 
-async def _anyio_checkpoint() -> None:
+def _anyio_checkpoint() -> Callable[[], Awaitable[None]]:
     from anyio.lowlevel import checkpoint  # noqa: PLC0415 - the sync form runs without anyio
 
-    await checkpoint()
+    return checkpoint
