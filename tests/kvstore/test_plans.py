@@ -8,11 +8,12 @@ plan's result or error is the operation's.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from unittest.mock import Mock
 
 import anyio
 import pytest
+from pydantic import model_validator
 
 from lvrgd.common.services.conditions import where
 from lvrgd.common.services.kvstore import (
@@ -33,7 +34,9 @@ from lvrgd.common.services.kvstore._backoff import FIRST_DELAY_S, MAX_DELAY_S, B
 from lvrgd.common.services.kvstore._conditions import KeyQuery, key_query
 from lvrgd.common.services.kvstore._core import StoreCore
 from lvrgd.common.services.kvstore._patch import plan_patch
+from lvrgd.common.services.kvstore._reads import DECODE_CHUNK
 from lvrgd.common.services.kvstore._steps import (
+    CHECKPOINT,
     CONDITION_FAILED,
     TRANSACTION_CANCELED,
     BatchRead,
@@ -57,6 +60,10 @@ from lvrgd.common.services.kvstore._writes import (
 from lvrgd.common.services.logging import LoggingService
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from typing_extensions import Self
+
     from lvrgd.common.services.kvstore._limits import Item
 
 ENTITY = "_entity"
@@ -452,6 +459,181 @@ def test_get_many_gives_found_items_in_the_order_of_the_keys_twice_for_a_key_giv
     found = script.run(core._get_many_plan(keys, Order, "skip"))
 
     assert [item.sk for item in found] == ["b", "a", "b"]
+
+
+# --- checkpoints: long reads decode in chunks -----------------------------------------
+
+
+class Counted(KeyValueItem, entity="tests.plans.Counted"):
+    """An item that counts how many of its kind have been decoded."""
+
+    decoded: ClassVar[int] = 0
+
+    @model_validator(mode="after")
+    def _count(self) -> Self:
+        type(self).decoded += 1
+        return self
+
+
+def _counted(count: int) -> list[Item]:
+    return [
+        encode_item("t", Counted(pk=PK, sk=f"k{index:04d}"), tag=(ENTITY, "tests.plans.Counted"))
+        for index in range(count)
+    ]
+
+
+def _decoded_at_checkpoints(
+    plan: Plan[Any], answer: Callable[[Call], object]
+) -> tuple[Any, list[int]]:
+    """The plan's result, and how many items were decoded when it yielded each checkpoint."""
+    Counted.decoded = 0
+    seen: list[int] = []
+    reply: object = None
+    while True:
+        try:
+            step = plan.send(reply)
+        except StopIteration as done:
+            return done.value, seen
+        if step is CHECKPOINT:
+            seen.append(Counted.decoded)
+            reply = None
+        else:
+            assert isinstance(step, Call)
+            reply = answer(step)
+
+
+def _by_pk(limit: int | None = None) -> dict[str, Any]:
+    arguments = {**dict.fromkeys(_CONDITIONS), "limit": limit, "descending": False}
+    return arguments | {"on_other": "skip", "index": None, "consistent": None, "hydrate": False}
+
+
+def test_query_by_pk_yields_a_checkpoint_between_chunks_of_decoded_items() -> None:
+    core = StoreCore(Mock(spec=LoggingService))
+    stored = _counted(2 * DECODE_CHUNK + 3)
+    script = Script((_select_call(_query(), None), Selected(stored)))
+
+    found, seen = _decoded_at_checkpoints(
+        core._query_by_pk_plan(PK, Counted, _by_pk()), script.answer
+    )
+
+    assert seen == [DECODE_CHUNK, 2 * DECODE_CHUNK]
+    assert [item.sk for item in found] == [item["sk"]["S"] for item in stored]
+    script.done()
+
+
+def test_a_read_of_one_chunk_or_less_yields_no_checkpoint() -> None:
+    core = StoreCore(Mock(spec=LoggingService))
+    script = Script((_select_call(_query(), None), Selected(_counted(DECODE_CHUNK))))
+
+    found, seen = _decoded_at_checkpoints(
+        core._query_by_pk_plan(PK, Counted, _by_pk()), script.answer
+    )
+
+    assert seen == []
+    assert len(found) == DECODE_CHUNK
+
+
+def test_query_page_yields_a_checkpoint_between_chunks_of_the_items_it_reads() -> None:
+    core = StoreCore(Mock(spec=LoggingService))
+    page_size = 2 * DECODE_CHUNK
+    stored = _counted(page_size + 1)
+    script = Script((_select_call(_query(), page_size + 1), Selected(stored)))
+    arguments = {**dict.fromkeys(_CONDITIONS), "page_size": page_size, "cursor": None}
+    arguments |= {"descending": False, "on_other": "skip", "index": None}
+    arguments |= {"consistent": None, "hydrate": False}
+
+    page, seen = _decoded_at_checkpoints(
+        core._query_page_plan(PK, Counted, arguments), script.answer
+    )
+
+    assert seen == [DECODE_CHUNK, 2 * DECODE_CHUNK]
+    assert len(page.items) == page_size
+    assert page.cursor is not None
+
+
+def test_get_many_yields_a_checkpoint_between_chunks_of_decoded_items() -> None:
+    core = StoreCore(Mock(spec=LoggingService))
+    stored = _counted(DECODE_CHUNK + 1)
+    keys = [(PK, item["sk"]["S"]) for item in stored]
+    script = Script((Call(Op.BATCH_GET, {"keys": keys}), BatchRead(stored)))
+
+    found, seen = _decoded_at_checkpoints(core._get_many_plan(keys, Counted, "skip"), script.answer)
+
+    assert seen == [DECODE_CHUNK]
+    assert [item.sk for item in found] == [sk for _, sk in keys]
+
+
+def test_drive_passes_over_checkpoints_without_a_call_or_a_sleep() -> None:
+    core = StoreCore(Mock(spec=LoggingService))
+    stored = _counted(3 * DECODE_CHUNK)
+    script = Script((_select_call(_query(), None), Selected(stored)))
+
+    found = script.run(core._query_by_pk_plan(PK, Counted, _by_pk()))
+
+    assert len(found) == len(stored)
+    assert script.sleeps == []
+
+
+def test_drive_async_awaits_the_checkpoint_at_each_one() -> None:
+    core = StoreCore(Mock(spec=LoggingService))
+    stored = _counted(3 * DECODE_CHUNK)
+    script = Script((_select_call(_query(), None), Selected(stored)))
+    checkpoints: list[int] = []
+
+    async def answer(call: Call) -> object:
+        return script.answer(call)
+
+    async def sleep(seconds: float) -> None:
+        raise AssertionError(seconds)
+
+    async def checkpoint() -> None:
+        checkpoints.append(Counted.decoded)
+
+    Counted.decoded = 0
+    plan = core._query_by_pk_plan(PK, Counted, _by_pk())
+    found = anyio.run(drive_async, plan, answer, sleep, checkpoint)
+
+    assert checkpoints == [DECODE_CHUNK, 2 * DECODE_CHUNK]
+    assert len(found) == len(stored)
+    script.done()
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_drive_async_yields_to_the_event_loop_at_each_checkpoint_by_default(backend: str) -> None:
+    checkpoints = 10
+
+    def chunks() -> Plan[str]:
+        for _ in range(checkpoints):
+            yield CHECKPOINT
+        return "done"
+
+    async def no_call(call: Call) -> object:
+        raise AssertionError(call)
+
+    async def no_sleep(seconds: float) -> None:
+        raise AssertionError(seconds)
+
+    async def main() -> tuple[str, int]:
+        ticks = 0
+        done = False
+
+        async def tick() -> None:
+            nonlocal ticks
+            while not done:
+                ticks += 1
+                await anyio.lowlevel.checkpoint()
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(tick)
+            result = await drive_async(chunks(), no_call, no_sleep)
+            done = True
+        return result, ticks
+
+    result, ticks = anyio.run(main, backend=backend)
+
+    assert result == "done"
+    # the other task ran once per checkpoint (trio may run it after the plan's last part)
+    assert ticks >= checkpoints - 1
 
 
 # --- transactions and versions ------------------------------------------------------

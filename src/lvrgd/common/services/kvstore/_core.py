@@ -32,7 +32,7 @@ from ._item import KeyValueItem
 from ._limits import key_problem
 from ._pages import Page, next_cursor, page_query
 from ._patch import patched_keys, plan_patch, validated
-from ._reads import Reader, read_page, read_up_to
+from ._reads import Reader, decode_all, read_page, read_up_to
 from ._transaction import Transaction
 from ._writes import plan_create, plan_delete, plan_update, settle
 
@@ -179,8 +179,8 @@ class StoreCore(Boundary):
         reader = self._reader("get_many", "?", model_class, on_other)
         found = yield from self._fetch_many(batch_keys("get_many", keys))
         in_order = [item for item in (found.get(key) for key in keys) if item is not None]
-        decoded = [reader.decode(item) for item in in_order]
-        return [item for item in decoded if item is not None]
+        decoded: list[T] = yield from decode_all(reader, in_order)
+        return decoded
 
     def _put_many_plan(self, items: Sequence[KeyValueItem]) -> Plan[None]:
         encoded = batch_items("put_many", items, self._entity_attribute)

@@ -5,6 +5,10 @@ the class whose entity name it stores; an item stored before entity names (none
 stored) as the class asked for. An item of any other entity is skipped, or refused
 with ``on_other="raise"``. No filter is sent to the engine: queries read on past what
 they skip, so that ``limit`` and ``page_size`` count the items the caller receives.
+
+Decoding is the long part of a long read (a thousand items take milliseconds), so it
+goes in chunks of `DECODE_CHUNK` items with a `Checkpoint` between two chunks: the
+async form lets other tasks run there, the sync form goes straight on.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ._attributes import decode_item
 from ._compact import CompactItem
 from ._errors import InvalidItemError
+from ._steps import CHECKPOINT
 
 if TYPE_CHECKING:
     from ._conditions import KeyQuery
@@ -28,6 +33,8 @@ Select = Callable[["KeyQuery", "Position | None", "int | None"], "Plan[Sequence[
 """The plan of a selection: the items a query selects past a position, at most a number."""
 Hydrate = Callable[["Sequence[ItemView]"], "Plan[list[ItemView | None]]"]
 """The plan that finds each index entry's whole item, in order; None where it is gone."""
+DECODE_CHUNK = 16
+"""Items decoded between two checkpoints: about a tenth of a millisecond for ten fields."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +98,7 @@ def read_up_to(
         wanted = None if limit is None else limit - len(kept)
         found = yield from select(query, after, wanted)
         whole = found if hydrate is None else _present((yield from hydrate(found)))
-        kept += _kept(reader, whole)
+        kept += yield from decode_all(reader, whole)
         if limit is None or wanted is None or len(found) < wanted or len(kept) >= limit:
             return kept  # without a limit, one selection holds the whole query
         after = query.position(found[-1])
@@ -117,7 +124,9 @@ def read_page(  # noqa: PLR0913 - each argument is a distinct part of the read
         wanted = page_size + 1 - len(kept)
         found = yield from select(query, after, wanted)
         whole = found if hydrate is None else (yield from hydrate(found))
-        for item, full in zip(found, whole, strict=True):
+        for index, (item, full) in enumerate(zip(found, whole, strict=True)):
+            if index and not index % DECODE_CHUNK:
+                yield CHECKPOINT
             decoded = None if full is None else reader.decode(full)
             if decoded is None:
                 continue
@@ -134,23 +143,27 @@ def _present(items: list[ItemView | None]) -> list[ItemView]:
     return [item for item in items if item is not None]
 
 
-def _kept(reader: Reader, items: Sequence[ItemView]) -> list[Any]:
-    """`reader.decode` of each item, the skipped left out.
+def decode_all(reader: Reader, items: Sequence[ItemView]) -> Plan[list[Any]]:
+    """`reader.decode` of each item, in order, the skipped left out.
 
-    Written out for speed (a query decodes every item it returns): an item of an asked
-    entity goes straight to the codec, and only the rest take `decode`'s slower path.
+    A checkpoint follows every `DECODE_CHUNK` items but the last ones. Written out for
+    speed (a query decodes every item it returns): an item of an asked entity goes
+    straight to the codec, and only the rest take `decode`'s slower path.
     """
     operation, attribute, by_entity = reader.operation, reader.attribute, reader.types.by_entity
     kept: list[Any] = []
-    for item in items:
-        entity = _entity(item, attribute)
-        model_class = None if entity is None else by_entity.get(entity)
-        if model_class is not None:
-            kept.append(decode_item(operation, item, model_class, attribute))
-        else:
-            decoded = reader.decode(item)
-            if decoded is not None:
-                kept.append(decoded)
+    for start in range(0, len(items), DECODE_CHUNK):
+        if start:
+            yield CHECKPOINT
+        for item in items[start : start + DECODE_CHUNK]:
+            entity = _entity(item, attribute)
+            model_class = None if entity is None else by_entity.get(entity)
+            if model_class is not None:
+                kept.append(decode_item(operation, item, model_class, attribute))
+            else:
+                decoded = reader.decode(item)
+                if decoded is not None:
+                    kept.append(decoded)
     return kept
 
 

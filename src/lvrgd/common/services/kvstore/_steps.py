@@ -3,11 +3,16 @@
 Every behaviour of the port that takes more than one step (reading pages up to a
 limit, chunking and resending batches, reading the item a failed condition met, the
 reasons of a canceled transaction, versions) is written once, as a plan: a generator
-of pure code that yields a `Call` or a `Sleep`, is sent each call's reply (or has the
-engine's `EngineError` thrown in), and returns the port's result. A driver runs a plan
-on an adapter's primitive, `answer(call)`: `drive` with a sync primitive and
-``time.sleep``, `drive_async` with an async one and ``anyio.sleep``; neither holds
-business logic, so both forms of the port behave alike by construction.
+of pure code that yields a `Call`, a `Sleep` or a `Checkpoint`, is sent each call's
+reply (or has the engine's `EngineError` thrown in), and returns the port's result. A
+driver runs a plan on an adapter's primitive, `answer(call)`: `drive` with a sync
+primitive and ``time.sleep``, `drive_async` with an async one and ``anyio.sleep``;
+neither holds business logic, so both forms of the port behave alike by construction.
+
+A `Checkpoint` marks a point between chunks of a plan's own work (decoding a long
+read's items) where other tasks may run: `drive_async` yields to the event loop there,
+so that one read of a thousand items does not hold the loop for the whole of its
+decoding; `drive` has no one to yield to and goes straight on.
 
 A call is one step of the engine that both engines can take: one request to DynamoDB,
 one locked step of the in-memory store. Pages, chunks, resends and reads after a failed
@@ -93,7 +98,18 @@ class Sleep:
     seconds: float
 
 
-Step: TypeAlias = Call | Sleep
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Let other tasks run before the plan goes on (see the module's docstring).
+
+    The plan is sent None. `CHECKPOINT` is the one instance plans yield.
+    """
+
+
+CHECKPOINT = Checkpoint()
+"""The checkpoint plans yield."""
+
+Step: TypeAlias = Call | Sleep | Checkpoint
 Plan: TypeAlias = Generator[Step, Any, R]
 """A plan that returns R: it yields steps and is sent their replies."""
 
@@ -182,6 +198,8 @@ def drive(
 ) -> R:
     """Run `plan` to its result: each call answered by `answer`, each sleep slept.
 
+    A checkpoint is passed over: a sync caller has no other task to let run.
+
     Raises:
         Whatever the plan raises, and what `answer` raises other than EngineError.
     """
@@ -193,37 +211,51 @@ def drive(
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
         reply, error = None, None
-        if isinstance(step, Sleep):
+        if isinstance(step, Call):
+            try:
+                reply = answer(step)
+            except EngineError as exc:
+                error = exc
+        elif isinstance(step, Sleep):
             sleep(step.seconds)
-            continue
-        try:
-            reply = answer(step)
-        except EngineError as exc:
-            error = exc
 
 
 async def drive_async(
     plan: Plan[R],
     answer: Callable[[Call], Awaitable[Any]],
     sleep: Callable[[float], Awaitable[None]],
+    checkpoint: Callable[[], Awaitable[None]] | None = None,
 ) -> R:
     """Run `plan` to its result, awaiting `answer` for each call and `sleep` for each wait.
+
+    Each checkpoint awaits `checkpoint`, by default ``anyio.lowlevel.checkpoint``: the
+    task yields to the event loop, and a cancellation pending there is raised.
 
     Raises:
         Whatever the plan raises, and what `answer` raises other than EngineError.
     """
     reply: Any = None
     error: EngineError | None = None
+    pause = checkpoint
     while True:
         try:
             step = plan.send(reply) if error is None else plan.throw(error)
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
         reply, error = None, None
-        if isinstance(step, Sleep):
+        if isinstance(step, Call):
+            try:
+                reply = await answer(step)
+            except EngineError as exc:
+                error = exc
+        elif isinstance(step, Sleep):
             await sleep(step.seconds)
-            continue
-        try:
-            reply = await answer(step)
-        except EngineError as exc:
-            error = exc
+        else:
+            pause = pause or _anyio_checkpoint()
+            await pause()
+
+
+def _anyio_checkpoint() -> Callable[[], Awaitable[None]]:
+    from anyio.lowlevel import checkpoint  # noqa: PLC0415 - the sync form runs without anyio
+
+    return checkpoint

@@ -32,7 +32,8 @@ class AsyncInMemoryKeyValueStore(Twin, AsyncKeyValueStoreBase):
     refuse and return alike. Each step of the engine is one scheduling point: before it
     the store yields to the event loop, so other tasks run between the steps of an
     operation (a read and the write that follows it), as they would between requests
-    to DynamoDB. Each step itself is atomic. Works under asyncio and trio.
+    to DynamoDB. Each step itself is atomic; a long read also yields between chunks
+    of the items it decodes, as every async store does. Works under asyncio and trio.
 
     Args:
         logger: Where operations are logged (name, key and milliseconds at debug).
