@@ -86,3 +86,31 @@ def test_without_the_extra_the_async_modules_name_it_and_the_rest_works() -> Non
         assert "lvrgd-common[async]" in message
         assert name in {"httpx", "anyio"}
         assert f"needs {name}" in message
+
+
+def test_without_the_extra_each_public_async_name_raises_an_error_naming_it() -> None:
+    found = _run(
+        WITHOUT_THE_EXTRA
+        + textwrap.dedent(
+            """
+            import importlib, json
+            errors = {}
+            for module, name in (
+                ("lvrgd.common.services", "AsyncDynamoDBService"),
+                ("lvrgd.common.services", "AsyncInMemoryKeyValueStore"),
+                ("lvrgd.common.services.dynamodb", "AsyncDynamoDBService"),
+                ("lvrgd.common.services.memory", "AsyncInMemoryKeyValueStore"),
+            ):
+                try:
+                    getattr(importlib.import_module(module), name)
+                except ImportError as exc:
+                    errors[f"{module}.{name}"] = [type(exc).__name__, str(exc)]
+            print(json.dumps(errors))
+            """
+        )
+    )
+
+    assert len(found) == 4
+    for kind, message in found.values():
+        assert kind == "ImportError"
+        assert "pip install 'lvrgd-common[async]'" in message

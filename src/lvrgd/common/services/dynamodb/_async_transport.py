@@ -9,23 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from lvrgd.common.services.kvstore._extra import ASYNC_EXTRA, missing_async_extra
+
 from ._transport import offer_to_handlers
+
+__all__ = ["ASYNC_EXTRA", "AsyncBotocoreHooks", "AsyncTransport", "missing_async_extra"]
 
 if TYPE_CHECKING:
     from ._protocol import HttpRequest, HttpResponse
-
-ASYNC_EXTRA = "lvrgd-common[async]"
-"""The optional extra that brings httpx and anyio."""
-
-
-def missing_async_extra(exc: ImportError) -> ImportError:
-    """The ImportError to raise when httpx or anyio is missing: it names the extra."""
-    missing = exc.name or "httpx or anyio"
-    return ImportError(
-        f"the async DynamoDB adapter needs {missing}, which the optional extra "
-        f"{ASYNC_EXTRA} brings: pip install '{ASYNC_EXTRA}'",
-        name=exc.name,
-    )
 
 
 @runtime_checkable

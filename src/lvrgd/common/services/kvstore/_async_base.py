@@ -13,13 +13,17 @@ from abc import ABC, abstractmethod
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-import anyio
-
 from . import _plans as plans
 from ._core import StoreCore, key_of
+from ._extra import missing_async_extra
 from ._item import KeyValueItem
 from ._pages import DEFAULT_PAGE_SIZE, Page
 from ._steps import drive_async
+
+try:
+    import anyio
+except ImportError as exc:
+    raise missing_async_extra(exc, "the async form of the store") from exc
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping, Sequence

@@ -5,10 +5,14 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from anyio.lowlevel import checkpoint
-
 from lvrgd.common.services.kvstore._async_base import AsyncKeyValueStoreBase
 from lvrgd.common.services.kvstore._entities import DEFAULT_ENTITY_ATTRIBUTE
+from lvrgd.common.services.kvstore._extra import missing_async_extra
+
+try:
+    from anyio.lowlevel import checkpoint
+except ImportError as exc:
+    raise missing_async_extra(exc, "AsyncInMemoryKeyValueStore") from exc
 
 from ._twin import Twin
 
