@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from pydantic import SecretStr, ValidationError
 
 from lvrgd.common.services import dynamodb as dynamodb_package
-from lvrgd.common.services.dynamodb import DynamoDBBaseModel, DynamoDBConfig
+from lvrgd.common.services.dynamodb import DynamoDBBaseModel, DynamoDBConfig, _table
 from lvrgd.common.services.dynamodb._table import new_client
 from lvrgd.common.services.kvstore import KeyValueItem
 
@@ -363,6 +363,9 @@ def test_new_client_without_keys_uses_the_standard_credential_chain(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    # The process's one session caches what its chain found first (as boto3's default
+    # session does), e.g. keys a mock set earlier in this process: start from a new one.
+    monkeypatch.setattr(_table, "_sessions", [])
 
     client = new_client(_config())
 
