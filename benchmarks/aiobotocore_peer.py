@@ -48,7 +48,11 @@ class Aiobotocore(_variants.Variant):
     def create(self, items: Sequence[Order]) -> Callable[[], None]:
         """``await put_item(...)`` with ``attribute_not_exists(pk)``."""
         requests = [
-            {"TableName": TABLE, "Item": raw_item(i), "ConditionExpression": "attribute_not_exists(pk)"}
+            {
+                "TableName": TABLE,
+                "Item": raw_item(i),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
             for i in items
         ]
         put = self.client.put_item

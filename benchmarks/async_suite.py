@@ -8,7 +8,7 @@ puts its tables in docs/benchmarks.md under "Async form".
 Three measurements, each against dynalite in its own process (so CPU is the client's):
 
 1. Client CPU per call, one in flight: DynamoDBService, AsyncDynamoDBService,
-   pydynox's async API and aiodynamo on create, get_one and whole-partition queries of
+   pydynox's async API, aiodynamo and aiobotocore on create, get_one and whole-partition queries of
    100 and 1,000 items, every item validated as `Order`, the variants interleaved
    (`_timing.interleaved`). Goals: AsyncDynamoDBService at most 1.1x DynamoDBService
    and at most 1.0x pydynox's async API.
@@ -65,6 +65,7 @@ from ._items import (
 from ._peer_rows import TIMES, Row, row_of, table
 from ._stats import cell
 from ._timing import expect, interleaved
+from .aiobotocore_peer import Aiobotocore
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
@@ -82,6 +83,7 @@ LABELS = {
     "async_service": "AsyncDynamoDBService",
     "pydynox_async": "pydynox (async)",
     "aiodynamo": "aiodynamo (async)",
+    "aiobotocore": "aiobotocore (async)",
 }
 ADAPTERS = {"async": "AsyncDynamoDBService (tasks)", "sync": "DynamoDBService (threads)"}
 CONCURRENCY = (1, 16, 64, 256)
@@ -212,6 +214,7 @@ def one_in_flight(endpoint_url: str, counts: Counts, repetitions: int, warmup: i
         "async_service": AsyncService,
         "pydynox_async": peers.PydynoxAsync,
         "aiodynamo": peers.Aiodynamo,
+        "aiobotocore": Aiobotocore,
     }
     variants: dict[str, _variants.Variant] = {}
     try:
@@ -230,6 +233,7 @@ def one_in_flight(endpoint_url: str, counts: Counts, repetitions: int, warmup: i
             _row(samples, "async_service", "service", operation),
             _row(samples, "async_service", "pydynox_async", operation),
             _row(samples, "aiodynamo", "pydynox_async", operation),
+            _row(samples, "aiobotocore", "pydynox_async", operation),
         ]
     return rows
 

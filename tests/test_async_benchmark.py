@@ -37,7 +37,7 @@ def test_async_benchmark_prints_every_goal_and_table() -> None:
     assert all(row[3] in {"met", "**not met**"} for row in goals), goals
     assert {row[0].split(":")[0] for row in goals[-2:]} == {"twin", "dynalite"}
     per_call = _table(lines, "| measure |")
-    assert len(per_call) == 4 * 3
+    assert len(per_call) == 4 * 4  # vs sync, vs pydynox; aiodynamo and aiobotocore vs pydynox
     assert {row[1] for row in per_call} == {"vs DynamoDBService", "vs pydynox (async)"}
     levels = _table(lines, "| adapter |")
     in_flight = {(row[0].split()[0], int(row[1])) for row in levels}
