@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import psutil  # type: ignore[import-untyped]  # psutil ships no type information
 from loguru import logger
 from pydantic import SecretStr
 
@@ -76,6 +77,8 @@ if TYPE_CHECKING:
 OPERATIONS = ("create", "get_one", "query_100", "query_1000")
 PAUSED = ", collector paused"
 """Suffix of the lag rows measured with the cycle collector disabled."""
+RSS_SAMPLE_S = 0.01
+"""How often the concurrency runs sample the process's resident set."""
 CALL_GOALS = {"service": 1.1, "pydynox_async": 1.0}
 """AsyncDynamoDBService's CPU per call at most these times the variant's."""
 LABELS = {
@@ -253,6 +256,8 @@ class Level:
     p99_ms: float
     cpu_us: float
     """Client CPU per get, microseconds."""
+    peak_rss_mb: float
+    """The client process's largest resident set seen during the level's runs, MiB."""
 
 
 def _percentile(values: Sequence[float], fraction: float) -> float:
@@ -260,12 +265,33 @@ def _percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _timed(run: Callable[[], list[float]], gets: int) -> tuple[float, float, list[float]]:
-    """Gets per second, CPU seconds per get, and every call's latency, of one run."""
+Run = tuple[float, float, list[float], int]
+"""Gets per second, CPU seconds per get, every call's latency, peak RSS in bytes."""
+
+
+def _timed(run: Callable[[], list[float]], gets: int) -> Run:
+    """Gets per second, CPU seconds per get, every call's latency and peak RSS, of one run.
+
+    The resident set is sampled every 10 ms by a thread of its own while the run lasts
+    (its CPU, some 20 µs a sample, is counted with the run's, alike for both adapters).
+    """
+    process, peak, done = psutil.Process(), [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(RSS_SAMPLE_S):
+            peak[0] = max(peak[0], process.memory_info().rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     cpu_start, wall_start = time.process_time(), time.perf_counter()
-    latencies = run()
-    wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
-    return gets / wall, cpu / gets, latencies
+    try:
+        latencies = run()
+    finally:
+        wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
+        done.set()
+        sampler.join()
+    rss: int = process.memory_info().rss
+    return gets / wall, cpu / gets, latencies, max(peak[0], rss)
 
 
 def _async_gets(
@@ -317,7 +343,7 @@ def concurrency(endpoint_url: str, counts: Counts, repetitions: int, warmup: int
     loop = asyncio.new_event_loop()
     astore = AsyncDynamoDBService(LoggingService("benchmarks"), config)
     sstore = DynamoDBService(LoggingService("benchmarks"), config)
-    runs: dict[tuple[str, int], list[tuple[float, float, list[float]]]] = {}
+    runs: dict[tuple[str, int], list[Run]] = {}
     try:
         for repetition in range(warmup + repetitions):
             for in_flight in CONCURRENCY:
@@ -342,15 +368,16 @@ def concurrency(endpoint_url: str, counts: Counts, repetitions: int, warmup: int
         sstore.close()
     levels = []
     for (adapter, in_flight), kept in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        latencies = [latency for _, _, run in kept for latency in run]
+        latencies = [latency for _, _, run, _ in kept for latency in run]
         levels.append(
             Level(
                 adapter,
                 in_flight,
-                statistics.median(throughput for throughput, _, _ in kept),
+                statistics.median(throughput for throughput, _, _, _ in kept),
                 _percentile(latencies, 0.50) * 1e3,
                 _percentile(latencies, 0.99) * 1e3,
-                statistics.median(cpu for _, cpu, _ in kept) * 1e6,
+                statistics.median(cpu for _, cpu, _, _ in kept) * 1e6,
+                max(rss for _, _, _, rss in kept) / 2**20,
             )
         )
     return levels
@@ -506,17 +533,19 @@ def markdown(result: dict[str, Any]) -> list[str]:
             "Concurrency, strongly consistent gets of one item: asyncio tasks sharing one"
             " AsyncDynamoDBService, threads sharing one DynamoDBService; both with"
             f" `max_pool_connections={POOL}`. Latency percentiles are over every get of the"
-            " kept repetitions; throughput and CPU are medians of the repetitions."
+            " kept repetitions; throughput and CPU are medians of the repetitions; peak RSS is"
+            " the client process's largest resident set, sampled every 10 ms during its runs."
         ),
         "",
-        "| adapter | in flight | gets/s | p50 | p99 | client CPU per get |",
-        "|---|---|---|---|---|---|",
+        "| adapter | in flight | gets/s | p50 | p99 | client CPU per get | peak RSS |",
+        "|---|---|---|---|---|---|---|",
     ]
     for lv in result["levels"]:
         adapter = ADAPTERS[lv["adapter"]]
         lines.append(
             f"| {adapter} | {lv['in_flight']} | {lv['throughput']:,.0f} | {lv['p50_ms']:.1f} ms"
-            f" | {lv['p99_ms']:.1f} ms | {lv['cpu_us']:,.0f} \u00b5s |"
+            f" | {lv['p99_ms']:.1f} ms | {lv['cpu_us']:,.0f} \u00b5s"
+            f" | {lv['peak_rss_mb']:,.1f} MiB |"
         )
     lines += [
         "",
