@@ -187,6 +187,27 @@ class CannedTransport:
         self._inner.close()
 
 
+class AsyncCannedTransport:
+    """AsyncDynamoDBService's transport on the canned engine: a replaying Wire's answers.
+
+    It replays what DynamoDBService's transport recorded: both adapters send the same
+    requests, so they get the same answers.
+    """
+
+    def __init__(self, wire: Wire) -> None:
+        """Answer from `wire`, which must be replaying when a request comes."""
+        self._wire = wire
+
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        """The recorded answer to the request's operation."""
+        operation = request.headers["X-Amz-Target"].rsplit(".", 1)[1]
+        status, headers, body = self._wire.answer(operation)
+        return HttpResponse(status, {name.lower(): v for name, v in headers.items()}, body)
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
 def service_transport(config: DynamoDBConfig) -> Transport | None:
     """DynamoDBService's transport: the installed Wire's over the default one, or None.
 

@@ -71,6 +71,8 @@ from .aiobotocore_peer import Aiobotocore
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
+    from lvrgd.common.services.dynamodb._async_transport import AsyncTransport
+
     from ._plan import Plan
     from ._timing import Samples
 
@@ -147,10 +149,12 @@ class AsyncService(_variants.Variant):
     name = "async_service"
     label = LABELS["async_service"]
 
-    def __init__(self, endpoint_url: str) -> None:
-        """The adapter with its default transport (httpx), and a loop to run it on."""
+    def __init__(self, endpoint_url: str, transport: AsyncTransport | None = None) -> None:
+        """The adapter (by default on httpx; on `transport` if given), and a loop to run it on."""
         self.loop = peers._Loop()  # noqa: SLF001 - the peers' loop holder
-        self.store = AsyncDynamoDBService(LoggingService("benchmarks"), _config(endpoint_url))
+        self.store = AsyncDynamoDBService(
+            LoggingService("benchmarks"), _config(endpoint_url), transport=transport
+        )
 
     def create(self, items: Sequence[Order]) -> Callable[[], None]:
         """Create each item, awaited."""

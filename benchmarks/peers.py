@@ -408,25 +408,34 @@ def on_canned(
     counts: Counts, repetitions: int, warmup: int, wire: _canned.Wire, recordings: Recordings
 ) -> list[Row]:
     """Comparison 2: replayed answers, so the figures are the client's work alone."""
+    from .async_suite import AsyncService  # noqa: PLC0415 - that suite imports this one
+
     variants: dict[str, _variants.Variant] = {
         "raw": _variants.RawClient("http://127.0.0.1:9"),  # never reached: replayed
         "service": _variants.Service("http://127.0.0.1:9"),
+        "async_service": AsyncService(
+            "http://127.0.0.1:9", transport=_canned.AsyncCannedTransport(wire)
+        ),
         "floor": Floor(recordings["raw"]),
     }
+    # The async adapter sends what the sync one sends: it replays the sync one's answers.
+    recorded_as = {"async_service": "service"}
     rows: list[Row] = []
     try:
 
         def prepare(variant: str, operation: str, batch: int) -> Workload:
             if variant != "floor":
-                wire.play(recordings[variant][operation])
+                wire.play(recordings[recorded_as.get(variant, variant)][operation])
             return _workload(variants[variant], operation, counts.canned[operation], batch)
 
         writes = interleaved(
-            ["raw", "service"], ["create", "get_one"], warmup=warmup, repetitions=repetitions,
+            ["raw", "service", "async_service"], ["create", "get_one"], warmup=warmup,
+            repetitions=repetitions,
             prepare=prepare, label="canned, vs raw client",
         )  # fmt: skip
         reads = interleaved(
-            ["floor", "service"], ["get_one", "query_100", "query_1000"], warmup=warmup,
+            ["floor", "service", "async_service"], ["get_one", "query_100", "query_1000"],
+            warmup=warmup,
             repetitions=repetitions, prepare=prepare, label="canned, vs the floor",
         )  # fmt: skip
     finally:
@@ -437,6 +446,11 @@ def on_canned(
     rows.append(_report_only(reads, "service", "floor", "get_one", "canned"))
     rows.extend(
         _goal(reads, "service", "floor", op, "canned", 1.5) for op in ("query_100", "query_1000")
+    )
+    rows.extend(
+        _report_only(samples, "async_service", "service", op, "canned")
+        for samples, ops in ((writes, ("create", "get_one")), (reads, ("query_100", "query_1000")))
+        for op in ops
     )
     return rows
 
@@ -574,6 +588,7 @@ def in_memory(counts: Counts, repetitions: int, warmup: int) -> list[Row]:
 LABELS = {
     "raw": "raw boto3 client",
     "service": "DynamoDBService",
+    "async_service": "AsyncDynamoDBService",
     "pydynox": "pydynox (sync)",
     "pydynox_async": "pydynox (async)",
     "aiodynamo": "aiodynamo (async)",
