@@ -118,16 +118,18 @@ class HttpxTransport:
 
     async def aclose(self) -> None:
         """Close every pooled connection; a later send builds a new pool."""
-        pool, self._pool = self._pool, None
+        async with self._opening:  # a send building the pool finishes first
+            pool, self._pool = self._pool, None
         if pool is not None:
             await pool.aclose()
 
     async def _open(self) -> _Pool:
         async with self._opening:
-            if self._pool is None:
+            pool = self._pool
+            if pool is None:
                 factory = await anyio.to_thread.run_sync(self._new_factory)
-                self._pool = _Pool(factory, self._connections)
-        return self._pool
+                pool = self._pool = _Pool(factory, self._connections)
+        return pool
 
     def _new_factory(self) -> httpcore.AsyncConnectionPool:
         """The connection factory: httpcore's pool for the endpoint or the proxy (never sent on)."""
@@ -153,6 +155,7 @@ class HttpxTransport:
                 target=proxy.url.raw_path,
             ),
             proxy_auth=proxy.raw_auth,
+            proxy_ssl_context=context if proxy.url.scheme == "https" else None,
             proxy_headers=proxy.headers.raw,
             ssl_context=context, max_connections=size, max_keepalive_connections=size,
             keepalive_expiry=expiry, http1=True, http2=False, network_backend=backend,
@@ -164,6 +167,8 @@ class HttpxTransport:
         """The botocore exception the sync transport raises for what `exc` says happened."""
         url = request.url
         if isinstance(exc, httpcore.ConnectTimeout):
+            if self._proxy_url:  # through a proxy, every connection made is to the proxy
+                return ProxyConnectionError(proxy_url=mask_proxy_url(self._proxy_url), error=exc)
             return ConnectTimeoutError(endpoint_url=url, error=exc)
         if isinstance(exc, httpcore.ReadTimeout):
             return ReadTimeoutError(endpoint_url=url, error=exc)
@@ -289,8 +294,8 @@ class _Pool:
             if self._idle and len(self._idle) + self._in_use >= self._size:
                 stale.append(self._idle.pop(0))
             connection = self._factory.create_connection(origin)
-        self._in_use += 1
         await _close(stale)
+        self._in_use += 1
         return connection
 
     async def _give_back(self, connection: httpcore.AsyncConnectionInterface) -> None:
@@ -339,9 +344,15 @@ class _Slots:
 
 
 async def _close(connections: list[httpcore.AsyncConnectionInterface]) -> None:
+    failure: BaseException | None = None
     with anyio.CancelScope(shield=True):
         for connection in connections:
-            await connection.aclose()
+            try:
+                await connection.aclose()
+            except BaseException as exc:  # noqa: BLE001, PERF203 - asyncio's cancel pierces the shield; close the rest first
+                failure = failure or exc
+    if failure is not None:
+        raise failure
 
 
 class _OneWriteBackend(httpcore.AsyncNetworkBackend):
