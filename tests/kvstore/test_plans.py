@@ -58,6 +58,7 @@ from lvrgd.common.services.kvstore._writes import (
     plan_update,
 )
 from lvrgd.common.services.logging import LoggingService
+from tests._turns import turns_of_another_task
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -614,20 +615,7 @@ def test_drive_async_yields_to_the_event_loop_at_each_checkpoint_by_default(back
         raise AssertionError(seconds)
 
     async def main() -> tuple[str, int]:
-        ticks = 0
-        done = False
-
-        async def tick() -> None:
-            nonlocal ticks
-            while not done:
-                ticks += 1
-                await anyio.lowlevel.checkpoint()
-
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(tick)
-            result = await drive_async(chunks(), no_call, no_sleep)
-            done = True
-        return result, ticks
+        return await turns_of_another_task(lambda: drive_async(chunks(), no_call, no_sleep))
 
     result, ticks = anyio.run(main, backend=backend)
 

@@ -17,6 +17,7 @@ from lvrgd.common.services.kvstore import KeyValueItem
 from lvrgd.common.services.kvstore._reads import DECODE_CHUNK
 from lvrgd.common.services.logging import LoggingService
 from lvrgd.common.services.memory import AsyncInMemoryKeyValueStore
+from tests._turns import turns_of_another_task
 
 PK = "shelf#1"
 CHUNKS = 5
@@ -30,28 +31,16 @@ async def _turns_of_another_task_during(read: str, count: int) -> tuple[int, int
     """How many items `read` returned, and how many turns a counting task had meanwhile."""
     async with AsyncInMemoryKeyValueStore(Mock(spec=LoggingService)) as store:
         await store.put_many([Book(pk=PK, sk=f"b{index:04d}") for index in range(count)])
-        turns = 0
-        done = False
 
-        async def count_turns() -> None:
-            nonlocal turns
-            while not done:
-                turns += 1
-                await anyio.lowlevel.checkpoint()
-
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(count_turns)
-            await anyio.lowlevel.checkpoint()  # the counter is running
-            before = turns
+        async def run_read() -> int:
             if read == "query_by_pk":
-                found = len(await store.query_by_pk(PK, Book))
-            elif read == "query_page":
-                found = len((await store.query_page(PK, Book, page_size=count)).items)
-            else:
-                keys = [(PK, f"b{index:04d}") for index in range(count)]
-                found = len(await store.get_many(keys, Book))
-            done = True
-        return found, turns - before
+                return len(await store.query_by_pk(PK, Book))
+            if read == "query_page":
+                return len((await store.query_page(PK, Book, page_size=count)).items)
+            keys = [(PK, f"b{index:04d}") for index in range(count)]
+            return len(await store.get_many(keys, Book))
+
+        return await turns_of_another_task(run_read)
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
