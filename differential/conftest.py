@@ -19,6 +19,7 @@ from differential._engine import EngineUnderTest
 from differential._profiles import DEFAULT_PROFILE, PROFILE_VARIABLE, active_profile
 from differential._stats import STATS
 from differential._steering import FIDELITY_DOC, KNOWN_BUGS, steering_for
+from lvrgd.common.services.testing.adapters import ASYNC_SUFFIX
 from lvrgd.common.services.testing.plugin import backend_for
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def chosen_engines(config: pytest.Config) -> list[str]:
     return [
         name
         for name in names or DEFAULT_ENGINES
-        if not name.startswith(REFERENCE) and not name.endswith("-async")
+        if not name.startswith(REFERENCE) and not name.endswith(ASYNC_SUFFIX)
     ]
 
 
